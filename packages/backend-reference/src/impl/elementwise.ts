@@ -1,0 +1,160 @@
+/**
+ * Elementwise loops. Each op has its own loop (a switch outside the loop, not a callback inside
+ * it): V8 then compiles every loop for one operation, which is about 20× faster than a shared
+ * loop calling a different function per kernel.
+ */
+import { ROUND_MAGIC, roundHalfEven } from './round.js';
+
+export type UnaryOp =
+  | 'Neg' | 'Abs' | 'Sign' | 'Exp' | 'Log' | 'Log2' | 'Sqrt' | 'Sigmoid' | 'Tanh' | 'Relu'
+  | 'Floor' | 'Ceil' | 'Round' | 'Trunc';
+
+/** Float32 unary ops. Semantics follow torch 1.13 on CPU, -0 and NaN included. */
+export function unaryFloat(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+  const n = x.length;
+  switch (op) {
+    case 'Neg': for (let i = 0; i < n; i++) out[i] = -(x[i] as number); return;
+    case 'Abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number); return;
+    // torch.sign is (0 < x) − (x < 0): +0 for ±0 and for NaN.
+    case 'Sign': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } return;
+    case 'Exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number); return;
+    case 'Log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i] as number); return;
+    case 'Log2': for (let i = 0; i < n; i++) out[i] = Math.log2(x[i] as number); return;
+    case 'Sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number); return;
+    case 'Sigmoid': for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number))); return;
+    case 'Tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number); return;
+    // relu keeps −0 and NaN (x < 0 is false for both), as torch.relu.
+    case 'Relu': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v < 0 ? 0 : v; } return;
+    case 'Floor': for (let i = 0; i < n; i++) out[i] = Math.floor(x[i] as number); return;
+    case 'Ceil': for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i] as number); return;
+    case 'Round': for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i] as number); return;
+    case 'Trunc': for (let i = 0; i < n; i++) out[i] = Math.trunc(x[i] as number); return;
+  }
+}
+
+/** Int32 unary ops (the ones the contract allows on integers); arithmetic wraps as int32. */
+export function unaryInt(op: UnaryOp, x: Int32Array, out: Int32Array): void {
+  const n = x.length;
+  switch (op) {
+    case 'Neg': for (let i = 0; i < n; i++) out[i] = -(x[i] as number) | 0; return;
+    case 'Abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number) | 0; return;
+    case 'Sign': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } return;
+    case 'Relu': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v < 0 ? 0 : v; } return;
+    case 'Floor': case 'Ceil': case 'Round': case 'Trunc': out.set(x); return;
+    default: throw new Error(`${op} is not defined for int32 tensors`);
+  }
+}
+
+export type ArithmeticOp = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Maximum' | 'Minimum';
+export type ComparisonOp = 'Equal' | 'NotEqual' | 'Less' | 'LessEqual' | 'Greater' | 'GreaterEqual';
+
+type Numbers = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * Float32 arithmetic. `ia`/`ib` map each output element to its operand element (broadcasting);
+ * null means the operand has the output's shape. Maximum/minimum propagate NaN and otherwise
+ * follow std::max/std::min argument order (torch.maximum(-0., 0.) is -0.).
+ */
+export function arithmeticFloat(op: ArithmeticOp, a: Float32Array, b: Float32Array, out: Float32Array, ia: Int32Array | null, ib: Int32Array | null): void {
+  const n = out.length;
+  if (ia === null && ib === null) {
+    switch (op) {
+      case 'Add': for (let i = 0; i < n; i++) out[i] = (a[i] as number) + (b[i] as number); return;
+      case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[i] as number) - (b[i] as number); return;
+      case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number); return;
+      case 'Div': for (let i = 0; i < n; i++) out[i] = (a[i] as number) / (b[i] as number); return;
+      case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i] as number, b[i] as number); return;
+      case 'Maximum': for (let i = 0; i < n; i++) { const x = a[i] as number, y = b[i] as number; out[i] = x !== x || y !== y ? NaN : x < y ? y : x; } return;
+      case 'Minimum': for (let i = 0; i < n; i++) { const x = a[i] as number, y = b[i] as number; out[i] = x !== x || y !== y ? NaN : y < x ? y : x; } return;
+    }
+  }
+  const pa = ia ?? identity(n);
+  const pb = ib ?? identity(n);
+  switch (op) {
+    case 'Add': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) + (b[pb[i] as number] as number); return;
+    case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) - (b[pb[i] as number] as number); return;
+    case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) * (b[pb[i] as number] as number); return;
+    case 'Div': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) / (b[pb[i] as number] as number); return;
+    case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
+    case 'Maximum': for (let i = 0; i < n; i++) { const x = a[pa[i] as number] as number, y = b[pb[i] as number] as number; out[i] = x !== x || y !== y ? NaN : x < y ? y : x; } return;
+    case 'Minimum': for (let i = 0; i < n; i++) { const x = a[pa[i] as number] as number, y = b[pb[i] as number] as number; out[i] = x !== x || y !== y ? NaN : y < x ? y : x; } return;
+  }
+}
+
+/** Int32 arithmetic with int32 wraparound (as torch on int32). */
+export function arithmeticInt(op: ArithmeticOp, a: Int32Array, b: Int32Array, out: Int32Array, ia: Int32Array | null, ib: Int32Array | null): void {
+  const n = out.length;
+  const pa = ia ?? identity(n);
+  const pb = ib ?? identity(n);
+  switch (op) {
+    case 'Add': for (let i = 0; i < n; i++) out[i] = ((a[pa[i] as number] as number) + (b[pb[i] as number] as number)) | 0; return;
+    case 'Sub': for (let i = 0; i < n; i++) out[i] = ((a[pa[i] as number] as number) - (b[pb[i] as number] as number)) | 0; return;
+    case 'Mul': for (let i = 0; i < n; i++) out[i] = Math.imul(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
+    case 'Pow':
+      for (let i = 0; i < n; i++) {
+        const e = b[pb[i] as number] as number;
+        if (e < 0) throw new Error('integers to negative integer powers are not allowed');
+        out[i] = intPow(a[pa[i] as number] as number, e);
+      }
+      return;
+    case 'Maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
+    case 'Minimum': for (let i = 0; i < n; i++) out[i] = Math.min(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
+    case 'Div': throw new Error('Div is only defined on float32 (core promotes integer operands)');
+  }
+}
+
+function intPow(base: number, exponent: number): number {
+  let result = 1;
+  let b = base;
+  let e = exponent;
+  while (e > 0) {
+    if (e & 1) result = Math.imul(result, b);
+    b = Math.imul(b, b);
+    e >>>= 1;
+  }
+  return result;
+}
+
+/** Comparisons of any dtype into 0/1 bytes; NaN compares false except in NotEqual. */
+export function comparison(op: ComparisonOp, a: Numbers, b: Numbers, out: Uint8Array, ia: Int32Array | null, ib: Int32Array | null): void {
+  const n = out.length;
+  const pa = ia ?? identity(n);
+  const pb = ib ?? identity(n);
+  switch (op) {
+    case 'Equal': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) === (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) !== (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'Less': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) < (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) <= (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'Greater': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) > (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) >= (b[pb[i] as number] as number) ? 1 : 0; return;
+  }
+}
+
+let identityCache = new Int32Array(0);
+
+/** 0, 1, 2, … n−1 (shared, grown on demand). */
+export function identity(n: number): Int32Array {
+  if (identityCache.length < n) {
+    identityCache = new Int32Array(Math.max(n, identityCache.length * 2));
+    for (let i = 0; i < identityCache.length; i++) identityCache[i] = i;
+  }
+  return identityCache;
+}
+
+/** Fused fake quantization with one scale and zero point (see FakeQuantize.ts for the contract). */
+export function fakeQuantizeScalar(x: Float32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
+  const fr = Math.fround;
+  const end = offset + length;
+  if (zeroPoint === 0) {
+    // x / s + 0 and (q − 0)·s: the zero point drops out (up to the sign of zero, see the kernel).
+    for (let i = offset; i < end; i++) {
+      const q = fr((x[i] as number) / scale) + ROUND_MAGIC - ROUND_MAGIC;
+      out[i] = Math.min(Math.max(q, quantMin), quantMax) * scale;
+    }
+    return;
+  }
+  for (let i = offset; i < end; i++) {
+    const q = fr(fr((x[i] as number) / scale) + zeroPoint) + ROUND_MAGIC - ROUND_MAGIC;
+    out[i] = fr(Math.min(Math.max(q, quantMin), quantMax) - zeroPoint) * scale;
+  }
+}

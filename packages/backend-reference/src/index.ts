@@ -1,0 +1,14 @@
+/**
+ * @parvus/backend-reference — every kernel of the contract in plain TypeScript. Importing this
+ * module registers the kernels and the backend (as 'reference', priority 1).
+ */
+import { registerBackend } from '@parvus/core';
+import { ReferenceBackend } from './reference-backend.js';
+import './register-all-kernels.js';
+
+export { ReferenceBackend } from './reference-backend.js';
+export { referenceKernelConfigs } from './register-all-kernels.js';
+export { roundHalfEven } from './impl/round.js';
+export { gemm } from './impl/gemm.js';
+
+registerBackend('reference', () => new ReferenceBackend(), 1);

@@ -1,0 +1,55 @@
+import type { Backend, DType, TensorInfo, TypedArray } from '@parvus/core';
+import { sizeOf, typedArrayFor } from '@parvus/core';
+import { ReferenceBackend } from '../reference-backend.js';
+import { broadcastIndices, broadcastShape } from '../impl/broadcast.js';
+import type { ArithmeticOp, ComparisonOp, UnaryOp } from '../impl/elementwise.js';
+import { arithmeticFloat, arithmeticInt, comparison, unaryFloat, unaryInt } from '../impl/elementwise.js';
+
+export function asReference(backend: Backend): ReferenceBackend {
+  if (!(backend instanceof ReferenceBackend)) throw new Error(`expected the reference backend, got '${backend.name}'`);
+  return backend;
+}
+
+export function allocate(dtype: DType, shape: readonly number[]): TypedArray {
+  return typedArrayFor(dtype, sizeOf(shape));
+}
+
+export function unaryKernel(op: UnaryOp) {
+  return ({ inputs, backend }: { inputs: readonly TensorInfo[]; backend: Backend }): TensorInfo => {
+    const b = asReference(backend);
+    const x = inputs[0] as TensorInfo;
+    if (x.dtype === 'bool') throw new Error(`${op} is not defined for bool tensors`);
+    const out = allocate(x.dtype, x.shape);
+    if (x.dtype === 'float32') unaryFloat(op, b.values<Float32Array>(x), out as Float32Array);
+    else unaryInt(op, b.values<Int32Array>(x), out as Int32Array);
+    return b.output(out, x.shape, x.dtype);
+  };
+}
+
+export function arithmeticKernel(op: ArithmeticOp) {
+  return ({ inputs, backend }: { inputs: readonly TensorInfo[]; backend: Backend }): TensorInfo => {
+    const b = asReference(backend);
+    const [x, y] = inputs as [TensorInfo, TensorInfo];
+    if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
+    const shape = broadcastShape(x.shape, y.shape);
+    const out = allocate(x.dtype, shape);
+    const ix = broadcastIndices(shape, x.shape);
+    const iy = broadcastIndices(shape, y.shape);
+    if (x.dtype === 'float32') arithmeticFloat(op, b.values<Float32Array>(x), b.values<Float32Array>(y), out as Float32Array, ix, iy);
+    else if (x.dtype === 'int32') arithmeticInt(op, b.values<Int32Array>(x), b.values<Int32Array>(y), out as Int32Array, ix, iy);
+    else throw new Error(`${op} is not defined for bool tensors`);
+    return b.output(out, shape, x.dtype);
+  };
+}
+
+export function comparisonKernel(op: ComparisonOp) {
+  return ({ inputs, backend }: { inputs: readonly TensorInfo[]; backend: Backend }): TensorInfo => {
+    const b = asReference(backend);
+    const [x, y] = inputs as [TensorInfo, TensorInfo];
+    if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
+    const shape = broadcastShape(x.shape, y.shape);
+    const out = new Uint8Array(sizeOf(shape));
+    comparison(op, b.values(x), b.values(y), out, broadcastIndices(shape, x.shape), broadcastIndices(shape, y.shape));
+    return b.output(out, shape, 'bool');
+  };
+}

@@ -1,0 +1,2 @@
+// Exports of the checkpoint layer (filled in by the modules work).
+export {};

@@ -1,0 +1,2 @@
+// Exports of the data layer (filled in by the modules work).
+export {};

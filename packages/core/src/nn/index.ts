@@ -1,0 +1,2 @@
+// Exports of the nn layer (filled in by the modules work).
+export {};

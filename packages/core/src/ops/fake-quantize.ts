@@ -1,0 +1,45 @@
+import { engine } from '../engine/engine.js';
+import { op } from '../engine/op.js';
+import type { Tensor } from '../engine/tensor.js';
+import { recordKernel } from '../autograd/record.js';
+import { hasKernel } from '../kernels/kernel-registry.js';
+import * as k from '../kernels/kernel-names.js';
+import { ValueError } from '../errors/errors.js';
+import { broadcastShapes } from '../util/shape.js';
+import type { TensorLike } from './creation.js';
+import { toTensor } from './creation.js';
+import { add, div, mul, sub } from './binary.js';
+import { round } from './unary.js';
+import { clamp } from './selection.js';
+import { assertFloat, castTo } from './operands.js';
+
+/**
+ * The composite that the fused kernel must match bit for bit: Brevitas's IntQuant
+ * (x / scale + zeroPoint → round half to even → clamp → − zeroPoint → · scale), in float32.
+ */
+export function fakeQuantizeComposite(x: Tensor, scale: Tensor, zeroPoint: Tensor, quantMin: number, quantMax: number): Tensor {
+  const q = clamp(round(add(div(x, scale), zeroPoint)), quantMin, quantMax);
+  return mul(sub(q, zeroPoint), scale);
+}
+
+/**
+ * Fake quantization with a per-tensor or broadcast (per-channel) scale and zero point. Uses the
+ * backend's fused FakeQuantize kernel when it has one, else the composite. The gradient is
+ * Brevitas's: straight-through rounding, no gradient where clamped; scale and zero point get
+ * theirs too (LSQ-style).
+ */
+export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number): Tensor => {
+  assertFloat(x, 'fakeQuantize');
+  if (!Number.isInteger(quantMin) || !Number.isInteger(quantMax) || quantMin > quantMax) {
+    throw new ValueError(`fakeQuantize: quantMin and quantMax must be integers with quantMin ≤ quantMax, got ${quantMin} and ${quantMax}.`);
+  }
+  const s = castTo(toTensor(scale), 'float32');
+  const zp = castTo(toTensor(zeroPoint), 'float32');
+  broadcastShapes(broadcastShapes(x.shape, s.shape, 'fakeQuantize input and scale'), zp.shape, 'fakeQuantize input and zero point');
+  const e = engine();
+  const attrs: k.FakeQuantizeAttrs = { quantMin, quantMax };
+  if (hasKernel(k.FakeQuantize, e.backendName)) return e.runKernel(k.FakeQuantize, [x, s, zp], attrs);
+  const out = e.withoutGrad(() => fakeQuantizeComposite(x, s, zp, quantMin, quantMax));
+  if (e.gradEnabled) recordKernel(k.FakeQuantize, [x, s, zp], [out], attrs);
+  return out;
+});
