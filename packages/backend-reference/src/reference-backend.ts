@@ -16,8 +16,8 @@ class ReferenceDataId {
  * loop. It is the executable specification of the kernel contract.
  */
 export class ReferenceBackend implements Backend {
-  readonly name = 'reference';
-  readonly specificationVersion = KERNEL_SPECIFICATION_VERSION;
+  readonly name: string = 'reference';
+  readonly specificationVersion: number = KERNEL_SPECIFICATION_VERSION;
   private readonly storage = new Map<DataId, Stored>();
   private nextId = 0;
   private numBytes = 0;

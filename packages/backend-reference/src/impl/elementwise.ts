@@ -141,20 +141,45 @@ export function identity(n: number): Int32Array {
   return identityCache;
 }
 
-/** Fused fake quantization with one scale and zero point (see FakeQuantize.ts for the contract). */
-export function fakeQuantizeScalar(x: Float32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
+/**
+ * Fused fake quantization of x[offset, offset+length) with one scale and zero point, equal bit for
+ * bit to Brevitas's composite (x / s + zp → round half to even → clamp → − zp → · s), −0 included.
+ *
+ * Rounding uses the 1.5·2^52 trick (branch-free, ties to even). With a zero zero-point, torch keeps
+ * the sign of a value that rounds to zero (round(−0.3) = −0), so the magnitude is rounded and the
+ * sign of x (from its bits, so that x = −0 gives +0 as −0 / s + 0 does) is multiplied back in.
+ * `bits` is an Int32Array view of `x`.
+ */
+export function fakeQuantizeScalar(x: Float32Array, bits: Int32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
   const fr = Math.fround;
   const end = offset + length;
-  if (zeroPoint === 0) {
-    // x / s + 0 and (q − 0)·s: the zero point drops out (up to the sign of zero, see the kernel).
+  if (zeroPoint === 0 && quantMin < 0 && quantMax > 0) {
     for (let i = offset; i < end; i++) {
-      const q = fr((x[i] as number) / scale) + ROUND_MAGIC - ROUND_MAGIC;
+      const b = bits[i] as number;
+      const magnitude = b & 0x7fffffff;
+      const sign = 1 | ((b >> 31) & ((magnitude | -magnitude) >> 31));
+      const q = (fr(Math.abs(x[i] as number) / scale) + ROUND_MAGIC - ROUND_MAGIC) * sign;
       out[i] = Math.min(Math.max(q, quantMin), quantMax) * scale;
     }
     return;
   }
+  if (zeroPoint === 0 && quantMin === 0 && quantMax > 0) {
+    // Unsigned: torch's clamp keeps −0 (−0 < 0 is false) but maps negatives to +0.
+    for (let i = offset; i < end; i++) {
+      const b = bits[i] as number;
+      const magnitude = b & 0x7fffffff;
+      const sign = 1 | ((b >> 31) & ((magnitude | -magnitude) >> 31));
+      const q = (fr(Math.abs(x[i] as number) / scale) + ROUND_MAGIC - ROUND_MAGIC) * sign;
+      out[i] = (q < 0 ? 0 : Math.min(q, quantMax)) * scale;
+    }
+    return;
+  }
   for (let i = offset; i < end; i++) {
-    const q = fr(fr((x[i] as number) / scale) + zeroPoint) + ROUND_MAGIC - ROUND_MAGIC;
-    out[i] = fr(Math.min(Math.max(q, quantMin), quantMax) - zeroPoint) * scale;
+    const v = fr(fr((x[i] as number) / scale) + zeroPoint);
+    // A zero zero-point with an unusual range takes the exact path; otherwise q − zp ≠ −0.
+    const q = zeroPoint === 0 ? roundHalfEven(v) : v + ROUND_MAGIC - ROUND_MAGIC;
+    const lo = q < quantMin ? quantMin : q;
+    const c = quantMax < lo ? quantMax : lo;
+    out[i] = fr(c - zeroPoint) * scale;
   }
 }

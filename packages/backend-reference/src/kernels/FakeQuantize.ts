@@ -6,10 +6,9 @@ import { roundHalfEven } from '../impl/round.js';
 import { asReference } from './kernel-helpers.js';
 
 /**
- * Fused fake quantization. Per-tensor parameters run the branch-free loop; per-channel ones run it
- * once per channel block when the channel axis is contiguous in x, else element by element.
- * Outputs equal the core composite exactly, except that zeros are always +0 (the composite's
- * round gives −0 for inputs in [−scale/2, 0) when the zero point is 0).
+ * Fused fake quantization, equal bit for bit to core's composite. Per-tensor parameters run the
+ * branch-free loop once; per-channel ones run it on each run of elements that share a scale and
+ * zero point (a channel block when the channel axis is contiguous), else element by element.
  */
 export const fakeQuantizeConfig: KernelConfig<FakeQuantizeAttrs> = {
   kernelName: FakeQuantize,
@@ -25,9 +24,10 @@ export const fakeQuantizeConfig: KernelConfig<FakeQuantizeAttrs> = {
     const xv = b.values<Float32Array>(x);
     const s = b.values<Float32Array>(scale);
     const z = b.values<Float32Array>(zeroPoint);
+    const bits = new Int32Array(xv.buffer, xv.byteOffset, xv.length);
     const out = new Float32Array(xv.length);
     if (s.length === 1 && z.length === 1) {
-      fakeQuantizeScalar(xv, out, s[0] as number, z[0] as number, quantMin, quantMax);
+      fakeQuantizeScalar(xv, bits, out, s[0] as number, z[0] as number, quantMin, quantMax);
       return b.output(out, shape, 'float32');
     }
     const is = broadcastIndices(shape, scale.shape);
@@ -41,13 +41,14 @@ export const fakeQuantizeConfig: KernelConfig<FakeQuantizeAttrs> = {
       let end = i + 1;
       while (end < out.length && (is ? is[end] : end) === sIndex && (iz ? iz[end] : end) === zIndex) end++;
       if (end - i > 1) {
-        fakeQuantizeScalar(xv, out, s[sIndex] as number, z[zIndex] as number, quantMin, quantMax, i, end - i);
+        fakeQuantizeScalar(xv, bits, out, s[sIndex] as number, z[zIndex] as number, quantMin, quantMax, i, end - i);
       } else {
+        // The plain composite for one element: round, then clamp as torch.where does.
         const sv = s[sIndex] as number;
         const zv = z[zIndex] as number;
         const q = roundHalfEven(fr(fr((xv[i] as number) / sv) + zv));
-        const c = q < quantMin ? quantMin : q > quantMax ? quantMax : q;
-        out[i] = fr(c - zv) * sv + 0;
+        const lo = q < quantMin ? quantMin : q;
+        out[i] = fr((quantMax < lo ? quantMax : lo) - zv) * sv;
       }
       i = end;
     }

@@ -3,7 +3,6 @@ import { registerGradient } from '../autograd/gradient-registry.js';
 import { absGradConfig } from './Abs_grad.js';
 import { addGradConfig } from './Add_grad.js';
 import { avgPool2DGradConfig } from './AvgPool2D_grad.js';
-import { castGradConfig } from './Cast_grad.js';
 import { ceilGradConfig } from './Ceil_grad.js';
 import { clipGradConfig } from './Clip_grad.js';
 import { concatGradConfig } from './Concat_grad.js';
@@ -44,7 +43,6 @@ const configs = [
   absGradConfig,
   addGradConfig,
   avgPool2DGradConfig,
-  castGradConfig,
   ceilGradConfig,
   clipGradConfig,
   concatGradConfig,

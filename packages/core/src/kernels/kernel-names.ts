@@ -16,7 +16,7 @@ import type { DType, TensorInfo } from './tensor-info.js';
 // ---------------------------------------------------------------------------------------------
 export const Neg = 'Neg';
 export const Abs = 'Abs';
-/** sign(x) ∈ {-1, 0, 1}; sign(NaN) = NaN; sign(-0) = -0 (as torch.sign). */
+/** sign(x) ∈ {-1, 0, 1}, computed as (0 < x) − (x < 0) like torch.sign: ±0 and NaN give +0. */
 export const Sign = 'Sign';
 export const Exp = 'Exp';
 export const Log = 'Log';
@@ -191,7 +191,8 @@ export interface AvgPool2DGradAttrs extends AvgPool2DAttrs { inputShape: [number
 // ---------------------------------------------------------------------------------------------
 /**
  * y = (clamp(round(x / scale + zeroPoint), quantMin, quantMax) − zeroPoint) · scale, in float32,
- * rounding half to even, scale and zeroPoint broadcast against x. Bit-identical to the composite.
+ * rounding half to even, scale and zeroPoint broadcast against x. Bit-identical to the composite,
+ * the sign of zero included (x ∈ [−scale/2, 0) with a zero zero-point gives −0, as in Brevitas).
  */
 export const FakeQuantize = 'FakeQuantize';
 export type FakeQuantizeInputs = [x: TensorInfo, scale: TensorInfo, zeroPoint: TensorInfo];

@@ -1,3 +1,4 @@
+import { engine } from '../engine/engine.js';
 import { op } from '../engine/op.js';
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError } from '../errors/errors.js';
@@ -27,7 +28,8 @@ function reduce(losses: Tensor, reduction: Reduction): Tensor {
 /** One-hot float32 rows for int32 class indices [N] → [N, numClasses]. */
 export const oneHot = op('oneHot', (indices: Tensor, numClasses: number): Tensor => {
   if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${indices.dtype}.`);
-  if (indices.size > 0) {
+  // The range check reads back two scalars; backends without synchronous reads skip it.
+  if (indices.size > 0 && engine().backendOf(indices).readSync) {
     const lo = min(indices).item();
     const hi = max(indices).item();
     if (lo < 0 || hi >= numClasses) {

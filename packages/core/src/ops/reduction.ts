@@ -52,8 +52,13 @@ export const argmax = op('argmax', (x: Tensor, axis?: number, keepDims = false):
 
 /** The k-th smallest value (1-indexed) along `axis` and its index (torch.kthvalue). */
 export const kthValue = op('kthValue', (x: Tensor, kth: number, axis = -1, keepDims = false): { values: Tensor; indices: Tensor } => {
+  if (x.rank === 0) {
+    // A scalar is its own only element (torch.kthvalue(scalar, 1)).
+    const { values, indices } = kthValue(engine().makeView(x, [1]), kth, 0, false);
+    return { values: engine().makeView(values, []), indices: engine().makeView(indices, []) };
+  }
   const a = normalizeAxis(axis, x.rank);
-  const dim = x.rank === 0 ? 1 : (x.shape[a] as number);
+  const dim = x.shape[a] as number;
   if (!Number.isInteger(kth) || kth < 1 || kth > dim) {
     throw new ValueError(`kthValue: k must be an integer in [1, ${dim}] for axis ${axis} of shape ${formatShape(x.shape)}, got ${kth}.`);
   }

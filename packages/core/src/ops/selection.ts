@@ -9,6 +9,7 @@ import type { TensorLike } from './creation.js';
 import { toTensor } from './creation.js';
 import { binaryOperands, castTo } from './operands.js';
 import { maximum, minimum } from './binary.js';
+import { reshape } from './shape.js';
 
 /** Elements of `a` where `condition` is true, else of `b`, all broadcast together. */
 export const where = op('where', (condition: Tensor, a: TensorLike, b: TensorLike): Tensor => {
@@ -43,7 +44,8 @@ export const clamp = op('clamp', (x: Tensor, min?: number | Tensor | null, max?:
 /** Convert to another dtype (float → int truncates toward zero, as in PyTorch). */
 export const cast = op('cast', (x: TensorLike, dtype: DType): Tensor => {
   const t = toTensor(x);
-  if (t.dtype === dtype) return engine().makeView(t, t.shape);
+  // Same dtype: a view that stays on the autograd graph.
+  if (t.dtype === dtype) return reshape(t, t.shape);
   return castTo(t, dtype);
 });
 

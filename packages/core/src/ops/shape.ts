@@ -7,8 +7,8 @@ import { sizeOf } from '../kernels/tensor-info.js';
 import { DTypeError, ShapeError, ValueError } from '../errors/errors.js';
 import { formatShape, normalizeAxis, shapesEqual } from '../util/shape.js';
 import type { TensorLike } from './creation.js';
-import { toTensor, zeros } from './creation.js';
-import { add } from './binary.js';
+import { full, toTensor } from './creation.js';
+import { where } from './selection.js';
 
 /** Engine-level op name under which reshape is recorded for autograd (it is not a kernel). */
 export const RESHAPE = 'Reshape';
@@ -201,5 +201,6 @@ export const broadcastTo = op('broadcastTo', (x: Tensor, shape: readonly number[
       throw new ShapeError(`Cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}.`);
     }
   });
-  return add(x, zeros(shape, x.dtype));
+  // where() broadcasts all three operands and copies values exactly (−0 and bool included).
+  return where(full(shape, true, 'bool'), x, x);
 });

@@ -1,0 +1,88 @@
+/**
+ * @parvus/conformance — the one vitest suite every Parvus backend runs, from one test file:
+ *
+ *   import { describeBackendConformance } from '@parvus/conformance';
+ *   import { ReferenceBackend } from '../src/index.js';
+ *   describeBackendConformance('reference', () => new ReferenceBackend());
+ *
+ * Kernels are checked against oracle64 (independent float64 loops), gradients against float64
+ * finite differences, and a training loop for leaks. Skips are data: pass
+ * `{ skip: { 'Conv2DBackpropFilter/dilated': 'not yet: issue N' } }`.
+ */
+import { beforeAll, describe } from 'vitest';
+import type { Backend } from '@parvus/core';
+import { backendInstance, registerBackend, setBackend } from '@parvus/core';
+import { Suite } from './suite.js';
+import { registerKernelRegistrationTests, registerSuiteSelfChecks } from './contract.js';
+import { registerUnaryKernelTests } from './kernels/unary.js';
+import { registerBinaryKernelTests } from './kernels/binary.js';
+import { registerSelectionKernelTests } from './kernels/selection.js';
+import { registerReductionKernelTests } from './kernels/reduction.js';
+import { registerLayoutKernelTests } from './kernels/layout.js';
+import { registerMatMulKernelTests } from './kernels/matmul.js';
+import { registerConvKernelTests } from './kernels/conv.js';
+import { registerPoolKernelTests } from './kernels/pool.js';
+import { registerFakeQuantizeKernelTests } from './kernels/fake-quantize.js';
+import { registerElementwiseGradientTests } from './gradients/elementwise.js';
+import { registerReductionLayoutGradientTests } from './gradients/reduction-layout.js';
+import { registerLinearAlgebraGradientTests } from './gradients/linear-algebra.js';
+import { registerPoolGradientTests } from './gradients/pool.js';
+import { registerFakeQuantizeGradientTests } from './gradients/fake-quantize.js';
+import { registerStraightThroughGradientTests } from './gradients/straight-through.js';
+import { registerCompositeGradientTests } from './gradients/composite.js';
+import { registerEngineTests } from './engine.js';
+import { registerTrainingTests } from './leak.js';
+
+export interface ConformanceOptions {
+  /** Test id ('<Kernel>/<case>') → why the backend skips it. */
+  skip?: Record<string, string>;
+}
+
+/** High enough that the backend under test is also the default for code that calls `ready()`. */
+const CONFORMANCE_PRIORITY = 100;
+
+export function describeBackendConformance(
+  name: string,
+  createBackend: () => Backend | Promise<Backend>,
+  options: ConformanceOptions = {},
+): void {
+  const skips = options.skip ?? {};
+  let backend: Backend | null = null;
+  const suite = new Suite(name, skips, () => {
+    if (!backend) throw new Error(`backend '${name}' is not initialised (did beforeAll fail?)`);
+    return backend;
+  });
+
+  describe(`conformance of backend '${name}'`, () => {
+    beforeAll(async () => {
+      registerBackend(name, createBackend, CONFORMANCE_PRIORITY); // false when already registered: fine
+      await setBackend(name);
+      backend = backendInstance();
+    });
+
+    describe('kernel registration', () => registerKernelRegistrationTests(suite));
+    describe('unary kernels', () => registerUnaryKernelTests(suite));
+    describe('binary kernels', () => registerBinaryKernelTests(suite));
+    describe('selection and cast kernels', () => registerSelectionKernelTests(suite));
+    describe('reduction kernels', () => registerReductionKernelTests(suite));
+    describe('layout kernels', () => registerLayoutKernelTests(suite));
+    describe('matmul kernel', () => registerMatMulKernelTests(suite));
+    describe('convolution kernels', () => registerConvKernelTests(suite));
+    describe('pooling kernels', () => registerPoolKernelTests(suite));
+    describe('fake quantization kernel', () => registerFakeQuantizeKernelTests(suite));
+    describe('gradients: elementwise', () => registerElementwiseGradientTests(suite));
+    describe('gradients: reductions and layout', () => registerReductionLayoutGradientTests(suite));
+    describe('gradients: matmul and convolution', () => registerLinearAlgebraGradientTests(suite));
+    describe('gradients: pooling', () => registerPoolGradientTests(suite));
+    describe('gradients: fake quantization', () => registerFakeQuantizeGradientTests(suite));
+    describe('gradients: straight-through estimators', () => registerStraightThroughGradientTests(suite));
+    describe('gradients: composite ops', () => registerCompositeGradientTests(suite));
+    describe('engine and storage', () => registerEngineTests(suite));
+    describe('training', () => registerTrainingTests(suite));
+    describe('suite', () => registerSuiteSelfChecks(suite, skips));
+  });
+}
+
+export * as oracle64 from './oracle64/index.js';
+export { tolerancesFor } from './tolerance.js';
+export type { Tolerance, Tolerances } from './tolerance.js';
