@@ -49,6 +49,9 @@ export * from './ops/random.js';
 export { promoteTypes } from './ops/operands.js';
 export * from './function/ops-ste.js';
 
+// Quantizer injection
+export * from './inject/index.js';
+
 // Random
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
 

@@ -1,2 +1,6 @@
-// Exports of the data layer (filled in by the modules work).
-export {};
+// Datasets and batching.
+export { TensorDataset } from './dataset.js';
+export type { Dataset, FieldSpec, FieldValue } from './dataset.js';
+export { DataLoader } from './dataloader.js';
+export type { DataLoaderOptions } from './dataloader.js';
+export { randperm } from './sampler.js';

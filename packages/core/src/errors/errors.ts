@@ -6,10 +6,17 @@ const MARKER = Symbol.for('parvus.error');
 
 export class ParvusError extends Error {
   readonly [MARKER] = true;
+  /**
+   * The exception type Brevitas raises in the same situation (e.g. 'AssertionError'), where Parvus
+   * reproduces a Brevitas error; the golden fixtures compare it.
+   */
+  readonly brevitasType: string | undefined;
 
-  constructor(message: string) {
+  constructor(message: string, options: { brevitasType?: string; cause?: unknown } = {}) {
     super(message);
     this.name = new.target.name;
+    this.brevitasType = options.brevitasType;
+    if (options.cause !== undefined) (this as Error & { cause?: unknown }).cause = options.cause;
   }
 
   static isInstance(value: unknown): value is ParvusError {
@@ -28,6 +35,27 @@ export class KernelError extends ParvusError {
     super(message);
   }
 }
+
+/**
+ * A quantizer attribute could not be resolved. The message is Brevitas's (from the `dependencies`
+ * injector); `trail` is the chain of attributes being built when it happened, outermost first.
+ */
+export class DependencyError extends ParvusError {
+  constructor(
+    message: string,
+    readonly quantizer: string,
+    readonly attribute: string,
+    readonly trail: readonly string[],
+  ) {
+    super(message, { brevitasType: 'DependencyError' });
+  }
+}
+
+/** A layer, proxy or quantizer is configured in a way that cannot work. */
+export class ConfigurationError extends ParvusError {}
+
+/** A QuantTensor operation that Brevitas refuses (different scales in eval, invalid int(), ...). */
+export class QuantTensorError extends ParvusError {}
 
 /** Backend registration, initialisation or selection failed. */
 export class BackendError extends ParvusError {}

@@ -34,11 +34,14 @@ export class Generator {
     return this.engine.next();
   }
 
-  /** A float32 uniform in [from, to): 24 random bits, computed in float32 as torch does. */
+  /**
+   * A float32 uniform in [from, to): 24 random bits scaled into the range, as torch's
+   * uniform_real_distribution<float> does (bounds cast to float32, x·(to − from) + from rounded once).
+   */
   uniformFloat32(from = 0, to = 1): number {
-    const x = Math.fround((this.engine.next() % TWO_POW_24) / TWO_POW_24);
+    const x = (this.engine.next() % TWO_POW_24) / TWO_POW_24;
     const f = Math.fround(from);
-    return Math.fround(Math.fround(x * Math.fround(Math.fround(to) - f)) + f);
+    return Math.fround(x * Math.fround(Math.fround(to) - f) + f);
   }
 
   /** A float64 uniform in [from, to) from 53 random bits (torch's random64 path). */
