@@ -52,6 +52,19 @@ export * from './function/ops-ste.js';
 // Quantizer injection
 export * from './inject/index.js';
 
+// Brevitas's core building blocks, as one namespace (names such as IntQuant and Identity also
+// exist as quantizer fragments and float layers).
+export * as quantCore from './quant-core/index.js';
+export * from './function/ops.js';
+
+// Proxies
+export { QuantProxyFromInjector } from './proxy/quant-proxy.js';
+export { ActQuantProxyFromInjector, FusedActivationQuantProxy } from './proxy/runtime-quant.js';
+
+// Quantizer catalogue
+export * from './quant/index.js';
+export * from './quant-tensor/int-quant-tensor.js';
+
 // Random
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
 

@@ -464,9 +464,21 @@ export class Engine {
   }
 }
 
+/**
+ * Objects that hold tensors (such as a QuantTensor) expose them under this symbol, so that
+ * returning one from `tidy` keeps its tensors alive.
+ */
+export const TENSOR_CONTAINER = Symbol.for('parvus.tensorContainer');
+
+export interface TensorContainer {
+  [TENSOR_CONTAINER](): readonly Tensor[];
+}
+
 function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) {
     into.add(value);
+  } else if (value !== null && typeof value === 'object' && TENSOR_CONTAINER in value) {
+    for (const t of (value as TensorContainer)[TENSOR_CONTAINER]()) into.add(t);
   } else if (Array.isArray(value)) {
     for (const item of value) collectTensors(item, into);
   } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

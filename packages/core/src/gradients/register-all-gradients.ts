@@ -11,6 +11,7 @@ import { conv2DBackpropInputGradConfig } from './Conv2DBackpropInput_grad.js';
 import { divGradConfig } from './Div_grad.js';
 import { expGradConfig } from './Exp_grad.js';
 import { fakeQuantizeGradConfig } from './FakeQuantize_grad.js';
+import { fakeQuantizeSteClampGradConfig } from './FakeQuantizeSteClamp_grad.js';
 import { floorGradConfig } from './Floor_grad.js';
 import { kthValueGradConfig } from './KthValue_grad.js';
 import { logGradConfig } from './Log_grad.js';
@@ -51,6 +52,7 @@ const configs = [
   divGradConfig,
   expGradConfig,
   fakeQuantizeGradConfig,
+  fakeQuantizeSteClampGradConfig,
   floorGradConfig,
   kthValueGradConfig,
   logGradConfig,

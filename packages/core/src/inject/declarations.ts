@@ -48,8 +48,9 @@ export class Link {
  * A computed attribute. `params` maps each parameter to its default (or REQUIRED); a missing
  * required one raises the TypeError Python would.
  */
-export function computed<D extends Record<string, unknown>, T>(params: { [K in keyof D]: unknown }, fn: (deps: D) => T): Computed<T> {
-  return new Computed(params, fn as (deps: unknown) => T);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each computed attribute types its own parameters
+export function computed<T>(params: DependencySpec, fn: (deps: any) => T): Computed<T> {
+  return new Computed(params, fn);
 }
 
 /** The value of another attribute. */

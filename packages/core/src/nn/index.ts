@@ -53,3 +53,5 @@ export type { BatchNormOptions } from './layers/batchnorm.js';
 export { Sequential } from './layers/sequential.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss } from './layers/loss.js';
 export type { LossOptions } from './layers/loss.js';
+// Quantized layers (Brevitas's brevitas.nn)
+export * from './quant/index.js';

@@ -22,13 +22,24 @@ export function fakeQuantizeComposite(x: Tensor, scale: Tensor, zeroPoint: Tenso
   return mul(sub(q, zeroPoint), scale);
 }
 
+/** Engine-level name of fake quantization with a straight-through clamp (it is not a kernel). */
+export const FAKE_QUANTIZE_STE_CLAMP = 'FakeQuantizeSteClamp';
+
+export interface FakeQuantizeOptions {
+  /**
+   * 'zero-gradient' (Brevitas's TensorClamp, activations): no gradient where clamped.
+   * 'straight-through' (TensorClampSte, weights): the clamp passes the gradient everywhere.
+   */
+  clamp?: 'zero-gradient' | 'straight-through';
+}
+
 /**
  * Fake quantization with a per-tensor or broadcast (per-channel) scale and zero point. Uses the
  * backend's fused FakeQuantize kernel when it has one, else the composite. The gradient is
- * Brevitas's: straight-through rounding, no gradient where clamped; scale and zero point get
- * theirs too (LSQ-style).
+ * Brevitas's: straight-through rounding, the clamp as chosen; scale and zero point get theirs
+ * too (LSQ-style).
  */
-export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number): Tensor => {
+export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, zeroPoint: TensorLike, quantMin: number, quantMax: number, options: FakeQuantizeOptions = {}): Tensor => {
   assertFloat(x, 'fakeQuantize');
   if (!Number.isInteger(quantMin) || !Number.isInteger(quantMax) || quantMin > quantMax) {
     throw new ValueError(`fakeQuantize: quantMin and quantMax must be integers with quantMin ≤ quantMax, got ${quantMin} and ${quantMax}.`);
@@ -38,8 +49,10 @@ export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, ze
   broadcastShapes(broadcastShapes(x.shape, s.shape, 'fakeQuantize input and scale'), zp.shape, 'fakeQuantize input and zero point');
   const e = engine();
   const attrs: k.FakeQuantizeAttrs = { quantMin, quantMax };
-  if (hasKernel(k.FakeQuantize, e.backendName)) return e.runKernel(k.FakeQuantize, [x, s, zp], attrs);
-  const out = e.withoutGrad(() => fakeQuantizeComposite(x, s, zp, quantMin, quantMax));
-  if (e.gradEnabled) recordKernel(k.FakeQuantize, [x, s, zp], [out], attrs);
+  const straightThrough = options.clamp === 'straight-through';
+  const fused = hasKernel(k.FakeQuantize, e.backendName);
+  if (fused && !straightThrough) return e.runKernel(k.FakeQuantize, [x, s, zp], attrs);
+  const out = e.withoutGrad(() => (fused ? e.runKernel(k.FakeQuantize, [x, s, zp], attrs) : fakeQuantizeComposite(x, s, zp, quantMin, quantMax)));
+  if (e.gradEnabled) recordKernel(straightThrough ? FAKE_QUANTIZE_STE_CLAMP : k.FakeQuantize, [x, s, zp], [out], attrs);
   return out;
 });

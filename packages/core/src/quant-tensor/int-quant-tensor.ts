@@ -1,0 +1,197 @@
+/**
+ * Brevitas's IntQuantTensor: a dequantized value with the scale, zero point, bit width and
+ * signedness that produced it. value = (int − zeroPoint) · scale.
+ */
+import type { Tensor } from '../engine/tensor.js';
+import { TENSOR_CONTAINER } from '../engine/engine.js';
+import type { TensorContainer } from '../engine/engine.js';
+import { noGrad } from '../engine/op.js';
+import { QuantTensorError } from '../errors/errors.js';
+import { add, div, mul, sub, lessEqual, greaterEqual, equal } from '../ops/binary.js';
+import { abs, log2, round } from '../ops/unary.js';
+import { max, min } from '../ops/reduction.js';
+import { cast, logicalAnd } from '../ops/selection.js';
+import { concat, flatten, reshape } from '../ops/shape.js';
+import { scalar } from '../ops/creation.js';
+import { ceilSte, roundSte } from '../function/ops-ste.js';
+import { maxInt, minInt } from '../function/ops.js';
+
+/** Brevitas's tolerance for a value to count as integer in `isValid`. */
+export const IS_VALID_ATOL = 0.2;
+
+export class IntQuantTensor implements TensorContainer {
+  constructor(
+    readonly value: Tensor,
+    readonly scale: Tensor,
+    readonly zeroPoint: Tensor,
+    readonly bitWidth: Tensor,
+    readonly signed: boolean,
+    readonly training: boolean,
+  ) {}
+
+  [TENSOR_CONTAINER](): readonly Tensor[] {
+    return [this.value, this.scale, this.zeroPoint, this.bitWidth];
+  }
+
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+
+  /** A copy with some fields replaced (Brevitas's `set`). */
+  with(fields: Partial<Pick<IntQuantTensor, 'value' | 'scale' | 'zeroPoint' | 'bitWidth' | 'signed' | 'training'>>): IntQuantTensor {
+    return new IntQuantTensor(
+      fields.value ?? this.value,
+      fields.scale ?? this.scale,
+      fields.zeroPoint ?? this.zeroPoint,
+      fields.bitWidth ?? this.bitWidth,
+      fields.signed ?? this.signed,
+      fields.training ?? this.training,
+    );
+  }
+
+  private preRoundIntValue(): Tensor {
+    return add(div(this.value, this.scale), this.zeroPoint);
+  }
+
+  /**
+   * Whether value / scale + zeroPoint is integer (within 0.2, as Brevitas checks) and inside the
+   * range of the bit width and signedness. Reads back a few scalars.
+   */
+  get isValid(): boolean {
+    return noGrad(() => {
+      const pre = this.preRoundIntValue();
+      const rounded = round(pre);
+      const isInt = max(abs(sub(pre, rounded))).item() < IS_VALID_ATOL;
+      const bitWidth = this.bitWidth.item();
+      if (bitWidth >= 2) {
+        const upper = this.signed ? 2 ** (bitWidth - 1) - 1 : 2 ** bitWidth - 1;
+        const lower = this.signed ? -(2 ** (bitWidth - 1)) : 0;
+        const inRange = logicalAnd(lessEqual(max(rounded), upper), greaterEqual(min(rounded), lower)).item() === 1;
+        return isInt && inRange;
+      }
+      // Binary: exactly two distinct integers, negative ones iff signed.
+      const values = new Set(Array.from(rounded.dataSync()));
+      const isSigned = [...values].some((v) => v < 0);
+      return isInt && values.size === 2 && isSigned === this.signed;
+    });
+  }
+
+  /** The integer representation round(value / scale + zeroPoint) as int32 (Brevitas's `int()`). */
+  int(floatDatatype = false): Tensor {
+    if (!this.isValid) throw new QuantTensorError('QuantTensor not valid.', { brevitasType: 'RuntimeError' });
+    const intValue = roundSte(this.preRoundIntValue());
+    return floatDatatype ? intValue : cast(intValue, 'int32');
+  }
+
+  private checkScalingFactorsSame(other: IntQuantTensor): void {
+    if (this.training) return;
+    if (!allClose(this.scale, other.scale)) throw new QuantTensorError('Scaling factors are different', { brevitasType: 'RuntimeError' });
+  }
+
+  private checkZeroPointsSame(other: IntQuantTensor): void {
+    if (this.training) return;
+    if (!allClose(this.zeroPoint, other.zeroPoint)) throw new QuantTensorError('Zero points are different', { brevitasType: 'RuntimeError' });
+  }
+
+  /**
+   * Sum. Two QuantTensors: scale (sa + sb)/2, zero point za + zb, bit width
+   * ceil(log2(range_a + range_b)); in eval the scales must match. A float tensor or number shifts
+   * the zero point (zp − t / scale), so the result stays a QuantTensor.
+   */
+  add(other: IntQuantTensor | Tensor | number): IntQuantTensor {
+    if (other instanceof IntQuantTensor) {
+      this.checkScalingFactorsSame(other);
+      const maxVal = add(maxInt(this.signed, false, this.bitWidth), maxInt(other.signed, false, other.bitWidth));
+      const minVal = add(minInt(this.signed, false, this.bitWidth), minInt(other.signed, false, other.bitWidth));
+      return new IntQuantTensor(
+        add(this.value, other.value),
+        div(add(this.scale, other.scale), 2),
+        add(this.zeroPoint, other.zeroPoint),
+        ceilSte(log2(sub(maxVal, minVal))),
+        this.signed || other.signed,
+        this.training || other.training,
+      );
+    }
+    const t = typeof other === 'number' ? scalar(other) : other;
+    return this.with({ value: add(this.value, t), zeroPoint: sub(this.zeroPoint, div(t, this.scale)) });
+  }
+
+  /**
+   * Product. Two QuantTensors: scale sa·sb, bit width ba + bb; both zero points must be 0.
+   * Anything else gives a plain tensor (the metadata does not survive).
+   */
+  mul(other: IntQuantTensor | Tensor | number): IntQuantTensor | Tensor {
+    if (other instanceof IntQuantTensor) {
+      if (!isZero(this.zeroPoint) || !isZero(other.zeroPoint)) {
+        throw new QuantTensorError('Zero-points of mul operands are non-zero, not supported.', { brevitasType: 'RuntimeError' });
+      }
+      return new IntQuantTensor(
+        mul(this.value, other.value),
+        mul(this.scale, other.scale),
+        mul(this.zeroPoint, other.zeroPoint),
+        add(this.bitWidth, other.bitWidth),
+        this.signed || other.signed,
+        this.training || other.training,
+      );
+    }
+    return mul(this.value, other);
+  }
+
+  /** Concatenation: in train mode scale, zero point and bit width are averaged; in eval they must match. */
+  static cat(tensors: readonly IntQuantTensor[], axis = 0): IntQuantTensor {
+    const first = tensors[0];
+    if (!first) throw new QuantTensorError('cat needs at least one QuantTensor.');
+    if (tensors.length === 1) return first;
+    for (const qt of tensors.slice(1)) {
+      first.checkScalingFactorsSame(qt);
+      first.checkZeroPointsSame(qt);
+      if (!allClose(first.bitWidth, qt.bitWidth)) throw new QuantTensorError('Bit widths are different', { brevitasType: 'RuntimeError' });
+      if (first.signed !== qt.signed) throw new QuantTensorError('Signs are different', { brevitasType: 'RuntimeError' });
+    }
+    const value = concat(tensors.map((qt) => qt.value), axis);
+    const training = tensors.some((qt) => qt.training);
+    if (!training) return first.with({ value });
+    const average = (pick: (qt: IntQuantTensor) => Tensor): Tensor =>
+      div(tensors.slice(1).reduce((acc, qt) => add(acc, pick(qt)), pick(first)), tensors.length);
+    return new IntQuantTensor(value, average((qt) => qt.scale), average((qt) => qt.zeroPoint), average((qt) => qt.bitWidth), first.signed, training);
+  }
+
+  reshape(shape: readonly number[]): IntQuantTensor {
+    return this.with({ value: reshape(this.value, shape) });
+  }
+
+  flatten(startDim = 0, endDim = -1): IntQuantTensor {
+    return this.with({ value: flatten(this.value, startDim, endDim) });
+  }
+
+  /** The tensors it holds, detached from the graph. */
+  detach(): IntQuantTensor {
+    return new IntQuantTensor(...(this[TENSOR_CONTAINER]().map((t) => t.detach()) as [Tensor, Tensor, Tensor, Tensor]), this.signed, this.training);
+  }
+
+  dispose(): void {
+    for (const t of new Set(this[TENSOR_CONTAINER]())) t.dispose();
+  }
+
+  toString(): string {
+    return `IntQuantTensor(value=${this.value.toString()}, scale=${this.scale.toString()}, zeroPoint=${this.zeroPoint.toString()}, bitWidth=${this.bitWidth.toString()}, signed=${this.signed}, training=${this.training})`;
+  }
+}
+
+/** torch.allclose with its defaults (rtol 1e-5, atol 1e-8), broadcasting. */
+function allClose(a: Tensor, b: Tensor): boolean {
+  return noGrad(() => {
+    const diff = abs(sub(a, b));
+    const bound = add(mul(abs(b), 1e-5), 1e-8);
+    return min(cast(lessEqual(diff, bound), 'int32')).item() === 1;
+  });
+}
+
+function isZero(t: Tensor): boolean {
+  return noGrad(() => min(cast(equal(t, 0), 'int32')).item() === 1);
+}
+
+/** Strip QuantTensor metadata: the plain value. */
+export function unpackQuantTensor(x: Tensor | IntQuantTensor): Tensor {
+  return x instanceof IntQuantTensor ? x.value : x;
+}
