@@ -46,6 +46,7 @@ export * from './ops/activation.js';
 export * from './ops/loss.js';
 export * from './ops/fake-quantize.js';
 export * from './ops/random.js';
+export * from './ops/interpolate.js';
 export { promoteTypes } from './ops/operands.js';
 export * from './function/ops-ste.js';
 
@@ -60,10 +61,14 @@ export * from './function/ops.js';
 // Proxies
 export { QuantProxyFromInjector } from './proxy/quant-proxy.js';
 export { ActQuantProxyFromInjector, FusedActivationQuantProxy } from './proxy/runtime-quant.js';
+export { WeightQuantProxyFromInjector, BiasQuantProxyFromInjector } from './proxy/parameter-quant.js';
+export { TruncQuantProxyFromInjector } from './proxy/trunc-quant.js';
 
 // Quantizer catalogue
 export * from './quant/index.js';
 export * from './quant-tensor/int-quant-tensor.js';
+// Brevitas ↔ Parvus state-dict keys (snake_case ↔ camelCase, segment by segment)
+export { brevitasToParvusKey, parvusToBrevitasKey, brevitasToParvusName, parvusToBrevitasName } from './nn/quant/state-dict-keys.js';
 
 // Random
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';

@@ -57,8 +57,8 @@ export interface ConvTranspose2dOptions extends ConvCommonOptions {
   dilation?: number | readonly [number, number];
 }
 
-const CONV_KEYS = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'generator'];
-const CONV_TRANSPOSE_KEYS = [...CONV_KEYS.slice(0, 5), 'outputPadding', ...CONV_KEYS.slice(5)];
+export const CONV_KEYS: readonly string[] = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'generator'];
+export const CONV_TRANSPOSE_KEYS: readonly string[] = [...CONV_KEYS.slice(0, 5), 'outputPadding', ...CONV_KEYS.slice(5)];
 
 /** PyTorch's `_single` / `_pair`: a number repeated, or a tuple of the right length, each ≥ min. */
 function tupleOption(what: string, name: string, value: unknown, dims: number, min: number): number[] {

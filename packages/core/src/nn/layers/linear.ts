@@ -15,21 +15,22 @@ export interface LinearOptions {
   generator?: Generator;
 }
 
+export const LINEAR_KEYS: readonly string[] = ['inFeatures', 'outFeatures', 'bias', 'generator'];
+
 /**
- * y = x·Wᵀ + b (torch.nn.Linear). Weight [outFeatures, inFeatures], initialised as PyTorch does
- * (kaiming_uniform_(a=√5) then the bias, from the default generator).
+ * The parameters and repr of a linear layer, shared by Linear and QuantLinear (whose forward
+ * returns QuantTensors too).
  */
-export class Linear extends Module {
-  static readonly optionKeys: readonly string[] = ['inFeatures', 'outFeatures', 'bias', 'generator'];
+export abstract class LinearBase extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
-  constructor(options: LinearOptions) {
+  protected constructor(what: string, options: LinearOptions) {
     super();
-    checkOptionKeys('Linear', options, Linear.optionKeys, ['inFeatures', 'outFeatures']);
-    this.inFeatures = intOption('Linear', 'inFeatures', options.inFeatures, 0);
-    this.outFeatures = intOption('Linear', 'outFeatures', options.outFeatures, 0);
-    const bias = booleanOption('Linear', 'bias', options.bias ?? true);
+    checkOptionKeys(what, options, LINEAR_KEYS, ['inFeatures', 'outFeatures']);
+    this.inFeatures = intOption(what, 'inFeatures', options.inFeatures, 0);
+    this.outFeatures = intOption(what, 'outFeatures', options.outFeatures, 0);
+    const bias = booleanOption(what, 'bias', options.bias ?? true);
     const init = defaultWeightAndBias([this.outFeatures, this.inFeatures], bias ? this.outFeatures : null, options.generator);
     this.registerParameter('weight', init.weight);
     this.registerParameter('bias', init.bias);
@@ -54,11 +55,23 @@ export class Linear extends Module {
     init.bias?.dispose();
   }
 
-  forward(input: Tensor): Tensor {
-    return linear(input, this.weight, this.bias);
-  }
-
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pythonBool(this.bias !== null)}`;
+  }
+}
+
+/**
+ * y = x·Wᵀ + b (torch.nn.Linear). Weight [outFeatures, inFeatures], initialised as PyTorch does
+ * (kaiming_uniform_(a=√5) then the bias, from the default generator).
+ */
+export class Linear extends LinearBase {
+  static readonly optionKeys: readonly string[] = LINEAR_KEYS;
+
+  constructor(options: LinearOptions) {
+    super('Linear', options);
+  }
+
+  forward(input: Tensor): Tensor {
+    return linear(input, this.weight, this.bias);
   }
 }

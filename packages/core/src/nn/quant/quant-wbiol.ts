@@ -1,0 +1,159 @@
+/**
+ * Brevitas's QuantWeightBiasInputOutputLayer: a float layer (convolution, linear) with input,
+ * weight, bias and output quantizers. Its output is an IntQuantTensor when the input and the
+ * weight are quantized: scale = input scale × weight scale, bit width = the accumulator's.
+ */
+import type { Tensor } from '../../engine/tensor.js';
+import type { Module } from '../module.js';
+import type { Injector } from '../../inject/injector.js';
+import { ConfigurationError } from '../../errors/errors.js';
+import { add, div, greater, mul, notEqual, sub } from '../../ops/binary.js';
+import { abs, neg, log2 } from '../../ops/unary.js';
+import { zeros } from '../../ops/creation.js';
+import { max } from '../../ops/reduction.js';
+import { cast, where } from '../../ops/selection.js';
+import { reshape } from '../../ops/shape.js';
+import { noGrad } from '../../engine/op.js';
+import { ceilSte } from '../../function/ops-ste.js';
+import { maxInt } from '../../function/ops.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
+import { ActQuantProxyFromInjector } from '../../proxy/runtime-quant.js';
+import { BiasQuantProxyFromInjector, WeightQuantProxyFromInjector } from '../../proxy/parameter-quant.js';
+import { Int8WeightPerTensorFloat } from '../../quant/weight-quantizers.js';
+import type { QuantizedWeightLayer } from '../../quant/solver/weight.js';
+import { packOutput } from './quant-layer.js';
+import { applyOverrides, checkOptionsUsed, quantizerOverrides } from './quant-options.js';
+
+export interface QuantWBIOLOptions {
+  /** Weight quantizer (default Int8WeightPerTensorFloat); null disables it. */
+  weightQuant?: Injector | null;
+  /** Bias quantizer (default none): Int8Bias…Int32Bias scale the bias by input × weight scale. */
+  biasQuant?: Injector | null;
+  inputQuant?: Injector | null;
+  outputQuant?: Injector | null;
+  returnQuantTensor?: boolean;
+  /** Quantizer overrides with a prefix: weightBitWidth, inputCollectStatsSteps, … */
+  [attribute: string]: unknown;
+}
+
+export const QUANT_WBIOL_KEYS = ['weightQuant', 'biasQuant', 'inputQuant', 'outputQuant', 'returnQuantTensor'];
+
+/** The quantizers of a weight layer, registered on it in Brevitas's order. */
+export interface QuantWBIOLParts {
+  inputQuant: ActQuantProxyFromInjector;
+  outputQuant: ActQuantProxyFromInjector;
+  weightQuant: WeightQuantProxyFromInjector;
+  biasQuant: BiasQuantProxyFromInjector;
+}
+
+interface Registrar {
+  registerModule<M extends Module | null>(name: string, module: M): M;
+}
+
+/** Build and register the four proxies; then refuse options nobody used. */
+export function initQuantWBIOL(
+  layer: Registrar & QuantizedWeightLayer & { weight: Tensor; bias: Tensor | null },
+  layerName: string,
+  options: QuantWBIOLOptions,
+  layerKeys: readonly string[],
+): QuantWBIOLParts {
+  const own = new Set([...QUANT_WBIOL_KEYS, ...layerKeys]);
+  const pick = (key: string, fallback: Injector | null): Injector | null => (options[key] === undefined ? fallback : (options[key] as Injector | null));
+  const overrides = (prefix: string): Record<string, unknown> => quantizerOverrides(options, prefix, own);
+  const parts: QuantWBIOLParts = {
+    inputQuant: layer.registerModule('inputQuant', new ActQuantProxyFromInjector(applyOverrides(pick('inputQuant', null), overrides('input')))),
+    outputQuant: layer.registerModule('outputQuant', new ActQuantProxyFromInjector(applyOverrides(pick('outputQuant', null), overrides('output')))),
+    weightQuant: layer.registerModule('weightQuant', new WeightQuantProxyFromInjector(applyOverrides(pick('weightQuant', Int8WeightPerTensorFloat), overrides('weight')), layer)),
+    biasQuant: layer.registerModule('biasQuant', new BiasQuantProxyFromInjector(applyOverrides(pick('biasQuant', null), overrides('bias')), layer)),
+  };
+  checkOptionsUsed(layerName, options, own, [
+    { prefix: 'input', proxy: parts.inputQuant, name: 'inputQuant' },
+    { prefix: 'output', proxy: parts.outputQuant, name: 'outputQuant' },
+    { prefix: 'weight', proxy: parts.weightQuant, name: 'weightQuant' },
+    { prefix: 'bias', proxy: parts.biasQuant, name: 'biasQuant' },
+  ]);
+  return parts;
+}
+
+/** ceil(log2(x)) with a straight-through ceil, as Brevitas computes accumulator widths. */
+function bitsFor(maxValue: Tensor): Tensor {
+  return ceilSte(log2(maxValue));
+}
+
+function maxUint(bitWidth: Tensor): Tensor {
+  return maxInt(false, false, bitWidth);
+}
+
+/** How a layer computes its accumulator bit width and output channel axis. */
+export interface AccumulatorSpec {
+  /** −1 for linear layers (channels last), 1 for convolutions. */
+  channelDim: number;
+  /** Number of products summed per output (kernel size × input channels per group, …). */
+  reductionSize: number;
+}
+
+/** Accumulator bit width: ceil(log2(maxUint(input) · maxUint(weight) · reductionSize)). */
+export function accumulatorBitWidth(inputBitWidth: Tensor, weightBitWidth: Tensor, reductionSize: number): Tensor {
+  return bitsFor(mul(mul(maxUint(inputBitWidth), maxUint(weightBitWidth)), reductionSize));
+}
+
+function anyNonZero(t: Tensor): boolean {
+  return noGrad(() => max(cast(notEqual(t, 0), 'int32')).item() === 1);
+}
+
+/**
+ * The layer's forward: quantize input and weight, quantize the bias (scaled by the accumulator
+ * for Int8Bias…Int32Bias), run the float layer, build the output QuantTensor, then quantize
+ * the output.
+ */
+export function forwardQuantWBIOL(
+  parts: QuantWBIOLParts,
+  returnQuantTensor: boolean,
+  input: Tensor | IntQuantTensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  spec: AccumulatorSpec,
+  inner: (x: Tensor, weight: Tensor, bias: Tensor | null) => Tensor,
+): Tensor | IntQuantTensor {
+  const quantInput = parts.inputQuant.forward(input);
+  const quantWeight = parts.weightQuant.forward(weight);
+  const computeQuantTensor = quantInput instanceof IntQuantTensor && quantWeight instanceof IntQuantTensor;
+  if (!(computeQuantTensor || parts.outputQuant.isQuantEnabled) && returnQuantTensor) {
+    throw new ConfigurationError('QuantLayer is not correctly configured', { brevitasType: 'RuntimeError' });
+  }
+  const quantBias = bias ? parts.biasQuant.forward(bias, quantInput, quantWeight, spec.channelDim) : null;
+  const value = (t: Tensor | IntQuantTensor): Tensor => (t instanceof IntQuantTensor ? t.value : t);
+  const output = inner(value(quantInput), value(quantWeight), quantBias ? value(quantBias) : null);
+
+  let result: Tensor | IntQuantTensor = output;
+  if (quantInput instanceof IntQuantTensor && quantWeight instanceof IntQuantTensor) {
+    let bitWidth = accumulatorBitWidth(quantInput.bitWidth, quantWeight.bitWidth, spec.reductionSize);
+    const channelShape = quantInput.value.shape.map(() => 1);
+    channelShape[spec.channelDim < 0 ? channelShape.length + spec.channelDim : spec.channelDim] = -1;
+    const scale = mul(reshape(quantWeight.scale, channelShape), reshape(quantInput.scale, channelShape));
+    let zeroPoint: Tensor | null = null;
+    if (quantBias) {
+      const biasIsQuant = quantBias instanceof IntQuantTensor;
+      // A bias on another grid than the accumulator shifts the zero point by −bias / scale.
+      if (!biasIsQuant || !sameValues(quantBias.scale, scale)) {
+        zeroPoint = div(neg(reshape(value(quantBias), channelShape)), scale);
+      }
+      if (biasIsQuant) bitWidth = add(where(greater(quantBias.bitWidth, bitWidth), quantBias.bitWidth, bitWidth), 1);
+    }
+    const shifted = anyNonZero(quantInput.zeroPoint) || anyNonZero(quantWeight.zeroPoint);
+    // Brevitas cannot compute the accumulator's zero point of shifted operands: a plain tensor then.
+    if (!shifted) {
+      result = new IntQuantTensor(output, scale, zeroPoint ?? zeros([1]), bitWidth, quantInput.signed || quantWeight.signed, quantInput.training || quantWeight.training);
+    }
+  }
+  return packOutput(returnQuantTensor, parts.outputQuant.forward(result));
+}
+
+/** torch.allclose (rtol 1e-5, atol 1e-8) for two scales that broadcast together. */
+function sameValues(a: Tensor, b: Tensor): boolean {
+  return noGrad(() => {
+    const diff = abs(sub(a, b));
+    const bound = add(mul(abs(b), 1e-5), 1e-8);
+    return max(cast(greater(diff, bound), 'int32')).item() === 0;
+  });
+}
