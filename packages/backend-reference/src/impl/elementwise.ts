@@ -4,6 +4,7 @@
  * loop calling a different function per kernel.
  */
 import { ROUND_MAGIC, roundHalfEven } from './round.js';
+import { torchExp, torchSigmoid } from './torch-exp.js';
 
 export type UnaryOp =
   | 'Neg' | 'Abs' | 'Sign' | 'Exp' | 'Log' | 'Log2' | 'Sqrt' | 'Sigmoid' | 'Tanh' | 'Relu'
@@ -17,11 +18,11 @@ export function unaryFloat(op: UnaryOp, x: Float32Array, out: Float32Array): voi
     case 'Abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number); return;
     // torch.sign is (0 < x) − (x < 0): +0 for ±0 and for NaN.
     case 'Sign': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } return;
-    case 'Exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number); return;
+    case 'Exp': torchExp(x, out); return;
     case 'Log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i] as number); return;
     case 'Log2': for (let i = 0; i < n; i++) out[i] = Math.log2(x[i] as number); return;
     case 'Sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number); return;
-    case 'Sigmoid': for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number))); return;
+    case 'Sigmoid': torchSigmoid(x, out); return;
     case 'Tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number); return;
     // relu keeps −0 and NaN (x < 0 is false for both), as torch.relu.
     case 'Relu': for (let i = 0; i < n; i++) { const v = x[i] as number; out[i] = v < 0 ? 0 : v; } return;

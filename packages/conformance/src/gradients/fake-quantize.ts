@@ -33,7 +33,7 @@ function quantInputs(shape: number[], scale: o.Array64, zeroPoint: o.Array64, ra
  * `magnitude`, each term is replaced by the sum of the magnitudes of its parts (for the scale:
  * |c − zp| + |m·x/s|, which cancel), which is what float32 rounding error is proportional to.
  */
-function expectedGradients(range: o.QuantRange, magnitude = false) {
+function expectedGradients(range: o.QuantRange, magnitude = false, straightThroughClamp = false) {
   return ([x, s, zp]: readonly o.Array64[], upstream: o.Array64): o.Array64[] => {
     const shape = o.broadcastShape(x!.shape, s!.shape, zp!.shape);
     const ix = o.broadcastIndex(x!.shape, shape);
@@ -42,7 +42,7 @@ function expectedGradients(range: o.QuantRange, magnitude = false) {
     const [dx, ds, dzp] = [o.array64(shape), o.array64(shape), o.array64(shape)];
     for (let i = 0; i < upstream.data.length; i++) {
       const [xv, sv, zv] = [x!.data[ix[i]!]!, s!.data[is[i]!]!, zp!.data[iz[i]!]!];
-      const g = o.fakeQuantizeLocalGradients(xv, sv, zv, range);
+      const g = o.fakeQuantizeLocalGradients(xv, sv, zv, range, straightThroughClamp);
       const u = upstream.data[i]!;
       if (magnitude) {
         const c = o.quantize64(xv, sv, zv, range);
@@ -90,5 +90,23 @@ export function registerFakeQuantizeGradientTests(suite: Suite): void {
       expected: expectedGradients(range),
       magnitudes: expectedGradients(range, true),
     }, context, '4-bit per-tensor fake quantization');
+  });
+
+  // Weights: clamped codes still pass the gradient to x, scale's gradient keeps the −x/s term,
+  // and the zero point's terms cancel (−1 from the straight-through clamp, +1 from − zp).
+  suite.test('FakeQuantizeSteClamp/grad-per-channel', async (context) => {
+    const range = { quantMin: -7, quantMax: 7 };
+    const scale = o.array64([3, 1], [0.05, 0.125, 0.02].map(Math.fround));
+    const zeroPoint = o.array64([], [0]);
+    const xShape = [3, 5];
+    await checkGradient({
+      inputs: [f32(xShape, quantInputs(xShape, scale, zeroPoint, range, context.random)), f32(scale.shape, scale.data), f32([], zeroPoint.data)],
+      wrt: [0, 1, 2],
+      forward: (x, s, zp) => fakeQuantize(x, s as Tensor, zp as Tensor, range.quantMin, range.quantMax, { clamp: 'straight-through' }),
+      oracle: ([x, s, zp]) => o.fakeQuantize64(x!, s!, zp!, range),
+      terms: 5,
+      expected: expectedGradients(range, false, true),
+      magnitudes: expectedGradients(range, true, true),
+    }, context, '4-bit narrow per-channel weight quantization');
   });
 }

@@ -62,9 +62,10 @@ export function fakeQuantizeFloat32(x: Array64, scale: Array64, zeroPoint: Array
  *   ∂y/∂x = m,   ∂y/∂s = (c − zp) − m·x/s,   ∂y/∂zp = (m − 1)·s,   c = clamp(r).
  * Returned per element of the broadcast shape (the caller sums over broadcast dimensions).
  */
-export function fakeQuantizeLocalGradients(x: number, s: number, zp: number, range: QuantRange): { dx: number; ds: number; dzp: number } {
+export function fakeQuantizeLocalGradients(x: number, s: number, zp: number, range: QuantRange, straightThroughClamp = false): { dx: number; ds: number; dzp: number } {
   const r = roundHalfEven(x / s + zp);
-  const m = r >= range.quantMin && r <= range.quantMax ? 1 : 0;
+  // A straight-through clamp (Brevitas's TensorClampSte, for weights) passes the gradient everywhere.
+  const m = straightThroughClamp || (r >= range.quantMin && r <= range.quantMax) ? 1 : 0;
   const c = clampInt(r, range);
   return { dx: m, ds: c - zp - (m * x) / s, dzp: (m - 1) * s };
 }
