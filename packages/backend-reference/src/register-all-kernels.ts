@@ -17,6 +17,7 @@ import { divConfig } from './kernels/Div.js';
 import { equalConfig } from './kernels/Equal.js';
 import { expConfig } from './kernels/Exp.js';
 import { fakeQuantizeConfig } from './kernels/FakeQuantize.js';
+import { fakeQuantizeGradConfig } from './kernels/FakeQuantizeGrad.js';
 import { floorConfig } from './kernels/Floor.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
@@ -67,6 +68,7 @@ export const referenceKernelConfigs: KernelConfig[] = [
   equalConfig as KernelConfig,
   expConfig as KernelConfig,
   fakeQuantizeConfig as KernelConfig,
+  fakeQuantizeGradConfig as KernelConfig,
   floorConfig as KernelConfig,
   greaterConfig as KernelConfig,
   greaterEqualConfig as KernelConfig,

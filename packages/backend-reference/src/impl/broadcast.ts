@@ -1,9 +1,75 @@
+/** Index maps are cached: a training loop broadcasts the same shapes every step. */
+const CACHE_ELEMENTS = 1 << 23;
+const cache = new Map<string, Int32Array>();
+let cachedElements = 0;
+
 /**
  * For an input of `inShape` broadcast to `outShape`, the flat input index of each output element,
- * or null when no broadcasting happens (same shape).
+ * or null when no broadcasting happens (same shape). The array is shared: read it, never write it.
  */
 export function broadcastIndices(outShape: readonly number[], inShape: readonly number[]): Int32Array | null {
   if (outShape.length === inShape.length && outShape.every((d, i) => d === inShape[i])) return null;
+  const key = `${outShape.join(',')}|${inShape.join(',')}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Most recently used goes last, so eviction takes the oldest first.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const indices = computeIndices(outShape, inShape);
+  if (indices.length <= CACHE_ELEMENTS / 4) {
+    cache.set(key, indices);
+    cachedElements += indices.length;
+    for (const [oldKey, old] of cache) {
+      if (cachedElements <= CACHE_ELEMENTS) break;
+      cache.delete(oldKey);
+      cachedElements -= old.length;
+    }
+  }
+  return indices;
+}
+
+/** Whether a tensor of `inShape` broadcast to `outShape` is one repeated element. */
+export function isScalarBroadcast(inShape: readonly number[]): boolean {
+  return inShape.every((d) => d === 1);
+}
+
+/**
+ * An operand whose non-1 axes are one contiguous run of the output's axes (a per-channel scale
+ * [C, 1, 1] over [N, C, H, W], a bias row over a matrix, a scalar): output element i reads operand
+ * element ⌊i / inner⌋ mod period. Null for any other broadcast.
+ */
+export interface BlockBroadcast { outer: number; period: number; inner: number }
+
+export function blockBroadcast(outShape: readonly number[], inShape: readonly number[]): BlockBroadcast | null {
+  const offset = outShape.length - inShape.length;
+  if (offset < 0) return null;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < inShape.length; i++) {
+    if (inShape[i] === 1) continue;
+    if (first < 0) first = i + offset;
+    last = i + offset;
+  }
+  let period = 1;
+  let inner = 1;
+  let outer = 1;
+  for (let axis = 0; axis < outShape.length; axis++) {
+    const d = outShape[axis] as number;
+    if (first >= 0 && axis >= first && axis <= last) {
+      if (inShape[axis - offset] !== d) return null;
+      period *= d;
+    } else if (first >= 0 && axis > last) {
+      inner *= d;
+    } else {
+      outer *= d;
+    }
+  }
+  return { outer, period, inner };
+}
+
+function computeIndices(outShape: readonly number[], inShape: readonly number[]): Int32Array {
   const rank = outShape.length;
   const offset = rank - inShape.length;
   // Input strides aligned to the output's axes, 0 where broadcast.

@@ -82,6 +82,94 @@ export function arithmeticFloat(op: ArithmeticOp, a: Float32Array, b: Float32Arr
   }
 }
 
+/**
+ * Float32 arithmetic with one operand a single value (x ⊙ c, or c ⊙ x with `scalarFirst`): the
+ * common broadcast (a per-tensor scale, a constant), with no index maps.
+ */
+export function arithmeticFloatScalar(op: ArithmeticOp, a: Float32Array, c: number, out: Float32Array, scalarFirst: boolean): void {
+  const n = out.length;
+  if (scalarFirst) {
+    switch (op) {
+      case 'Add': for (let i = 0; i < n; i++) out[i] = c + (a[i] as number); return;
+      case 'Sub': for (let i = 0; i < n; i++) out[i] = c - (a[i] as number); return;
+      case 'Mul': for (let i = 0; i < n; i++) out[i] = c * (a[i] as number); return;
+      case 'Div': for (let i = 0; i < n; i++) out[i] = c / (a[i] as number); return;
+      case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(c, a[i] as number); return;
+      case 'Maximum': for (let i = 0; i < n; i++) { const y = a[i] as number; out[i] = c !== c || y !== y ? NaN : c < y ? y : c; } return;
+      case 'Minimum': for (let i = 0; i < n; i++) { const y = a[i] as number; out[i] = c !== c || y !== y ? NaN : y < c ? y : c; } return;
+    }
+  }
+  switch (op) {
+    case 'Add': for (let i = 0; i < n; i++) out[i] = (a[i] as number) + c; return;
+    case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[i] as number) - c; return;
+    case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[i] as number) * c; return;
+    case 'Div': for (let i = 0; i < n; i++) out[i] = (a[i] as number) / c; return;
+    case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i] as number, c); return;
+    case 'Maximum': for (let i = 0; i < n; i++) { const x = a[i] as number; out[i] = x !== x || c !== c ? NaN : x < c ? c : x; } return;
+    case 'Minimum': for (let i = 0; i < n; i++) { const x = a[i] as number; out[i] = x !== x || c !== c ? NaN : c < x ? c : x; } return;
+  }
+}
+
+/**
+ * Float32 arithmetic where one operand (`block`) is broadcast as a contiguous run of axes (see
+ * BlockBroadcast) over the other (`full`, of the output's shape); `blockFirst` puts it on the left.
+ */
+export function arithmeticFloatBlock(op: ArithmeticOp, full: Float32Array, block: Float32Array, out: Float32Array, outer: number, period: number, inner: number, blockFirst: boolean): void {
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let p = 0; p < period; p++) {
+      const c = block[p] as number;
+      const end = k + inner;
+      if (blockFirst) {
+        switch (op) {
+          case 'Add': for (; k < end; k++) out[k] = c + (full[k] as number); break;
+          case 'Sub': for (; k < end; k++) out[k] = c - (full[k] as number); break;
+          case 'Mul': for (; k < end; k++) out[k] = c * (full[k] as number); break;
+          case 'Div': for (; k < end; k++) out[k] = c / (full[k] as number); break;
+          default: for (; k < end; k++) out[k] = binaryFloat(op, c, full[k] as number);
+        }
+      } else {
+        switch (op) {
+          case 'Add': for (; k < end; k++) out[k] = (full[k] as number) + c; break;
+          case 'Sub': for (; k < end; k++) out[k] = (full[k] as number) - c; break;
+          case 'Mul': for (; k < end; k++) out[k] = (full[k] as number) * c; break;
+          case 'Div': for (; k < end; k++) out[k] = (full[k] as number) / c; break;
+          default: for (; k < end; k++) out[k] = binaryFloat(op, full[k] as number, c);
+        }
+      }
+    }
+  }
+}
+
+/** One float32 arithmetic op on two values (the rarer ops of the fast paths). */
+function binaryFloat(op: ArithmeticOp, x: number, y: number): number {
+  switch (op) {
+    case 'Add': return x + y;
+    case 'Sub': return x - y;
+    case 'Mul': return x * y;
+    case 'Div': return x / y;
+    case 'Pow': return Math.pow(x, y);
+    case 'Maximum': return x !== x || y !== y ? NaN : x < y ? y : x;
+    case 'Minimum': return x !== x || y !== y ? NaN : y < x ? y : x;
+  }
+}
+
+/** Comparison of each element with one value (x ⊙ c, or c ⊙ x with `scalarFirst`). */
+export function comparisonScalar(op: ComparisonOp, a: Numbers, c: number, out: Uint8Array, scalarFirst: boolean): void {
+  const n = out.length;
+  // c ⊙ x is x ⊙′ c with the operator mirrored.
+  const mirrored: ComparisonOp = !scalarFirst ? op
+    : op === 'Less' ? 'Greater' : op === 'Greater' ? 'Less' : op === 'LessEqual' ? 'GreaterEqual' : op === 'GreaterEqual' ? 'LessEqual' : op;
+  switch (mirrored) {
+    case 'Equal': for (let i = 0; i < n; i++) out[i] = (a[i] as number) === c ? 1 : 0; return;
+    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) !== c ? 1 : 0; return;
+    case 'Less': for (let i = 0; i < n; i++) out[i] = (a[i] as number) < c ? 1 : 0; return;
+    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) <= c ? 1 : 0; return;
+    case 'Greater': for (let i = 0; i < n; i++) out[i] = (a[i] as number) > c ? 1 : 0; return;
+    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) >= c ? 1 : 0; return;
+  }
+}
+
 /** Int32 arithmetic with int32 wraparound (as torch on int32). */
 export function arithmeticInt(op: ArithmeticOp, a: Int32Array, b: Int32Array, out: Int32Array, ia: Int32Array | null, ib: Int32Array | null): void {
   const n = out.length;

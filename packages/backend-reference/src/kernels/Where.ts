@@ -15,6 +15,17 @@ export const whereConfig: KernelConfig = {
     const shape = broadcastShape(broadcastShape(condition.shape, x.shape), y.shape);
     const out = allocate(x.dtype, shape);
     const n = out.length;
+    const c0 = b.values<Uint8Array>(condition);
+    const sameShape = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+    if (sameShape(condition) && (sameShape(x) || x.shape.every((d) => d === 1)) && (sameShape(y) || y.shape.every((d) => d === 1))) {
+      // The usual case (masking a gradient): no index maps, a single value read once.
+      const xv = b.values(x);
+      const yv = b.values(y);
+      const xs = xv.length === n ? null : (xv[0] as number);
+      const ys = yv.length === n ? null : (yv[0] as number);
+      for (let i = 0; i < n; i++) out[i] = c0[i] ? (xs ?? (xv[i] as number)) : (ys ?? (yv[i] as number));
+      return b.output(out, shape, x.dtype);
+    }
     const ic = broadcastIndices(shape, condition.shape) ?? identity(n);
     const ix = broadcastIndices(shape, x.shape) ?? identity(n);
     const iy = broadcastIndices(shape, y.shape) ?? identity(n);

@@ -1,9 +1,9 @@
 import type { Backend, DType, TensorInfo, TypedArray } from '@parvus/core';
 import { sizeOf, typedArrayFor } from '@parvus/core';
 import { ReferenceBackend } from '../reference-backend.js';
-import { broadcastIndices, broadcastShape } from '../impl/broadcast.js';
+import { blockBroadcast, broadcastIndices, broadcastShape, isScalarBroadcast } from '../impl/broadcast.js';
 import type { ArithmeticOp, ComparisonOp, UnaryOp } from '../impl/elementwise.js';
-import { arithmeticFloat, arithmeticInt, comparison, unaryFloat, unaryInt } from '../impl/elementwise.js';
+import { arithmeticFloat, arithmeticFloatBlock, arithmeticFloatScalar, arithmeticInt, comparison, comparisonScalar, unaryFloat, unaryInt } from '../impl/elementwise.js';
 
 export function asReference(backend: Backend): ReferenceBackend {
   if (!(backend instanceof ReferenceBackend)) throw new Error(`expected the reference backend, got '${backend.name}'`);
@@ -33,6 +33,23 @@ export function arithmeticKernel(op: ArithmeticOp) {
     if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
     const shape = broadcastShape(x.shape, y.shape);
     const out = allocate(x.dtype, shape);
+    const scalar = scalarOperand(shape, x, y);
+    if (scalar !== null && x.dtype === 'float32') {
+      const [tensor, value] = scalar === 'y' ? [x, b.values<Float32Array>(y)[0] as number] : [y, b.values<Float32Array>(x)[0] as number];
+      arithmeticFloatScalar(op, b.values<Float32Array>(tensor), value, out as Float32Array, scalar === 'x');
+      return b.output(out, shape, x.dtype);
+    }
+    if (x.dtype === 'float32') {
+      const full = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+      const yBlock = full(x) && !full(y) ? blockBroadcast(shape, y.shape) : null;
+      const xBlock = !yBlock && full(y) && !full(x) ? blockBroadcast(shape, x.shape) : null;
+      const block = yBlock ?? xBlock;
+      if (block) {
+        const [f, p] = yBlock ? [x, y] : [y, x];
+        arithmeticFloatBlock(op, b.values<Float32Array>(f), b.values<Float32Array>(p), out as Float32Array, block.outer, block.period, block.inner, xBlock !== null);
+        return b.output(out, shape, x.dtype);
+      }
+    }
     const ix = broadcastIndices(shape, x.shape);
     const iy = broadcastIndices(shape, y.shape);
     if (x.dtype === 'float32') arithmeticFloat(op, b.values<Float32Array>(x), b.values<Float32Array>(y), out as Float32Array, ix, iy);
@@ -49,7 +66,21 @@ export function comparisonKernel(op: ComparisonOp) {
     if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
     const shape = broadcastShape(x.shape, y.shape);
     const out = new Uint8Array(sizeOf(shape));
+    const scalar = scalarOperand(shape, x, y);
+    if (scalar !== null) {
+      const [tensor, value] = scalar === 'y' ? [x, b.values(y)[0] as number] : [y, b.values(x)[0] as number];
+      comparisonScalar(op, b.values(tensor), value, out, scalar === 'x');
+      return b.output(out, shape, 'bool');
+    }
     comparison(op, b.values(x), b.values(y), out, broadcastIndices(shape, x.shape), broadcastIndices(shape, y.shape));
     return b.output(out, shape, 'bool');
   };
+}
+
+/** Which operand is a single value broadcast over the other, which has the output's shape. */
+function scalarOperand(shape: readonly number[], x: TensorInfo, y: TensorInfo): 'x' | 'y' | null {
+  const full = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+  if (isScalarBroadcast(y.shape) && full(x) && !isScalarBroadcast(x.shape)) return 'y';
+  if (isScalarBroadcast(x.shape) && full(y) && !isScalarBroadcast(y.shape)) return 'x';
+  return null;
 }

@@ -79,7 +79,12 @@ export function registerBinaryKernelTests(suite: Suite): void {
     });
 
     suite.test(`${name}/broadcast`, async (context) => {
-      const shapes: Array<[number[], number[]]> = [[[2, 1, 3], [4, 1]], [[4, 1], [2, 1, 3]], [[5], [3, 1]], [[2, 3, 1, 4], [3, 5, 1]]];
+      // Two-sided broadcasts, then one operand broadcast over a full one on either side: per
+      // channel ([C, 1, 1] over [N, C, H, W]), per row, per leading block, and a lone element.
+      const shapes: Array<[number[], number[]]> = [
+        [[2, 1, 3], [4, 1]], [[4, 1], [2, 1, 3]], [[5], [3, 1]], [[2, 3, 1, 4], [3, 5, 1]],
+        [[2, 3, 4, 5], [3, 1, 1]], [[3, 1, 1], [2, 3, 4, 5]], [[4, 5], [4, 1]], [[1, 4, 1], [2, 4, 3]], [[2, 3], [1, 1]], [[1], [3, 2]],
+      ];
       for (const [sa, sb] of shapes) {
         const [a, b] = pair(name, sa, sb, context.random);
         await check(name, a, b, context, `${name} of [${sa.join(', ')}] and [${sb.join(', ')}] → [${broadcastShape(sa, sb).join(', ')}]`);

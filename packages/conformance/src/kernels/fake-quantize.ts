@@ -4,7 +4,7 @@
  * contract's formula; the fused kernel itself must be bit-identical to `fakeQuantizeComposite`.
  */
 import type { Tensor } from '@parvus/core';
-import { engine, fakeQuantize, fakeQuantizeComposite, hasKernel, kernels } from '@parvus/core';
+import { engine, fakeQuantize, fakeQuantizeComposite, fakeQuantizeGradComposite, hasKernel, kernels } from '@parvus/core';
 import { expectClose, expectExact, expectIdentical } from '../expect.js';
 import type { Result } from '../expect.js';
 import type { Input } from '../harness.js';
@@ -134,6 +134,41 @@ export function registerFakeQuantizeKernelTests(suite: Suite): void {
       ]);
       // Every bit, the sign of zero included.
       expectIdentical(fused as Result, composite as Result, `fused FakeQuantize vs composite, ${what}`);
+    }
+  });
+
+  // The gradient's fused kernel, bit for bit against core's composite, for both clamps: codes
+  // inside, at and beyond the range, ties, per-channel parameters, ±0, NaN and ±Inf, with
+  // upstream gradients of both signs (−0 outputs must stay −0).
+  suite.test('FakeQuantizeGrad/fused-kernel-matches-composite', async (context) => {
+    if (!hasKernel(kernels.FakeQuantizeGrad, context.backend.name)) {
+      context.skip('the backend does not implement the optional fused kernel; core uses the composite');
+    }
+    const random = context.random;
+    const special = [NaN, Infinity, -Infinity, -0, 0, -0.001, 0.001, 2.55, 0.125, -0.375, 40, -40].map(Math.fround);
+    const cases: Array<[string, QuantCase, Input]> = [
+      ['int8 per tensor', int8(f32([3, 50], random.floats(150, -3, 3)), 0.0173), f32([3, 50], random.floats(150, -1, 1))],
+      ['4-bit unsigned per channel', {
+        x: f32([2, 3, 5], random.floats(30, -0.5, 1.5)),
+        scale: f32([3, 1], [0.011, 0.02, 0.071].map(Math.fround)),
+        zeroPoint: f32([3, 1], [0, 3, 9]),
+        range: { quantMin: 0, quantMax: 15 },
+      }, f32([2, 3, 5], random.floats(30, -1, 1))],
+      ['special values', { ...int8(f32([12], special), 0.25), range: { quantMin: -7, quantMax: 7 } }, f32([12], random.floats(12, -1, 1))],
+      ['special upstream', int8(f32([6], [0.5, -0.5, 100, -100, 0, -0].map(Math.fround)), 0.25), f32([6], [NaN, -0, 0, -1, Infinity, -2])],
+    ];
+    for (const [what, c, dy] of cases) {
+      for (const straightThroughClamp of [false, true]) {
+        const attrs = { ...c.range, straightThroughClamp };
+        const results = await run([dy, c.x, c.scale, c.zeroPoint], (g, x, s, zp) => [
+          ...engine().runKernelMulti(kernels.FakeQuantizeGrad, [g as Tensor, x as Tensor, s as Tensor, zp as Tensor], attrs),
+          ...fakeQuantizeGradComposite(g as Tensor, x as Tensor, s as Tensor, zp as Tensor, c.range.quantMin, c.range.quantMax, straightThroughClamp),
+        ]);
+        const clamp = straightThroughClamp ? 'straight-through clamp' : 'zero-gradient clamp';
+        ['dx', 'dScale', 'dZeroPoint'].forEach((part, i) => {
+          expectIdentical(results[i] as Result, results[i + 3] as Result, `fused FakeQuantizeGrad vs composite, ${part}, ${what}, ${clamp}`);
+        });
+      }
     }
   });
 }

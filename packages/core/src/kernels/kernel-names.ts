@@ -198,8 +198,20 @@ export const FakeQuantize = 'FakeQuantize';
 export type FakeQuantizeInputs = [x: TensorInfo, scale: TensorInfo, zeroPoint: TensorInfo];
 export interface FakeQuantizeAttrs { quantMin: number; quantMax: number }
 
+/**
+ * The elementwise parts of fake quantization's gradient (Brevitas's rule), outputs [dx, dScale,
+ * dZeroPoint], each of dy's shape (the caller sums them over broadcast axes). With r = round(x/s
+ * + zp), c = clamp(r) and m = 1 where quantMin ≤ r ≤ quantMax (everywhere with a straight-through
+ * clamp), else 0, in float32 and in this order:
+ *   dx = dy·m,   dScale = dy·((c − zp) − m·(x/s)),   dZeroPoint = (dy·s)·(m − 1)
+ * and dZeroPoint is +0 everywhere with a straight-through clamp. Bit-identical to the composite.
+ */
+export const FakeQuantizeGrad = 'FakeQuantizeGrad';
+export type FakeQuantizeGradInputs = [dy: TensorInfo, x: TensorInfo, scale: TensorInfo, zeroPoint: TensorInfo];
+export interface FakeQuantizeGradAttrs { quantMin: number; quantMax: number; straightThroughClamp: boolean }
+
 /** Kernels with a composite in core: a backend may skip them. */
-export const OPTIONAL_KERNELS: readonly string[] = [FakeQuantize];
+export const OPTIONAL_KERNELS: readonly string[] = [FakeQuantize, FakeQuantizeGrad];
 
 /** Every kernel of the contract, for conformance and for backends that check their coverage. */
 export const ALL_KERNELS: readonly string[] = [
@@ -211,7 +223,7 @@ export const ALL_KERNELS: readonly string[] = [
   Transpose, Concat, Slice, Pad,
   MatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter,
   MaxPool2D, MaxPool2DGrad, AvgPool2D, AvgPool2DGrad,
-  FakeQuantize,
+  FakeQuantize, FakeQuantizeGrad,
 ];
 
 /** Attribute types by kernel name, so callers of `runKernel` are checked at compile time. */
@@ -236,6 +248,7 @@ export interface KernelAttrsMap {
   AvgPool2D: AvgPool2DAttrs;
   AvgPool2DGrad: AvgPool2DGradAttrs;
   FakeQuantize: FakeQuantizeAttrs;
+  FakeQuantizeGrad: FakeQuantizeGradAttrs;
 }
 
 /** The attributes of a kernel: its declared type, or no attributes. */

@@ -8,9 +8,10 @@ import { ValueError } from '../errors/errors.js';
 import { broadcastShapes } from '../util/shape.js';
 import type { TensorLike } from './creation.js';
 import { toTensor } from './creation.js';
-import { add, div, mul, sub } from './binary.js';
+import { add, div, greaterEqual, lessEqual, mul, sub } from './binary.js';
 import { round } from './unary.js';
-import { clamp } from './selection.js';
+import { cast, clamp, logicalAnd } from './selection.js';
+import { zerosLike } from './creation.js';
 import { assertFloat, castTo } from './operands.js';
 
 /**
@@ -56,3 +57,28 @@ export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, ze
   if (e.gradEnabled) recordKernel(straightThrough ? FAKE_QUANTIZE_STE_CLAMP : k.FakeQuantize, [x, s, zp], [out], attrs);
   return out;
 });
+
+/**
+ * The composite that the fused FakeQuantizeGrad kernel must match bit for bit: the elementwise
+ * parts [dx, dScale, dZeroPoint] of Brevitas's gradient, each of dy's shape (see the kernel).
+ */
+export function fakeQuantizeGradComposite(dy: Tensor, x: Tensor, scale: Tensor, zeroPoint: Tensor, quantMin: number, quantMax: number, straightThroughClamp: boolean): [Tensor, Tensor, Tensor] {
+  const scaled = div(x, scale);
+  const r = round(add(scaled, zeroPoint));
+  const c = clamp(r, quantMin, quantMax);
+  const m = straightThroughClamp ? null : cast(logicalAnd(greaterEqual(r, quantMin), lessEqual(r, quantMax)), 'float32');
+  if (m === null) return [mul(dy, 1), mul(dy, sub(sub(c, zeroPoint), scaled)), zerosLike(dy)];
+  return [mul(dy, m), mul(dy, sub(sub(c, zeroPoint), mul(m, scaled))), mul(mul(dy, scale), sub(m, 1))];
+}
+
+/**
+ * The elementwise parts of fake quantization's gradient, from the backend's fused kernel when it
+ * has one (one pass instead of a dozen), else the composite. Not differentiable itself.
+ */
+export function fakeQuantizeGradParts(dy: Tensor, x: Tensor, scale: Tensor, zeroPoint: Tensor, attrs: k.FakeQuantizeGradAttrs): [Tensor, Tensor, Tensor] {
+  const e = engine();
+  if (hasKernel(k.FakeQuantizeGrad, e.backendName)) {
+    return e.runKernelMulti(k.FakeQuantizeGrad, [dy, x, scale, zeroPoint], attrs) as [Tensor, Tensor, Tensor];
+  }
+  return fakeQuantizeGradComposite(dy, x, scale, zeroPoint, attrs.quantMin, attrs.quantMax, attrs.straightThroughClamp);
+}
