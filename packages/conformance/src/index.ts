@@ -6,7 +6,9 @@
  *   describeBackendConformance('reference', () => new ReferenceBackend());
  *
  * Kernels are checked against oracle64 (independent float64 loops), gradients against float64
- * finite differences, and a training loop for leaks. Skips are data: pass
+ * finite differences, a training loop for leaks, modules (state-dict round trips, train/eval
+ * modes, BatchNorm statistics, optimizer steps) against hand-computed values, and quantized layers
+ * against the Brevitas golden fixtures (src/brevitas/). Skips are data: pass
  * `{ skip: { 'Conv2DBackpropFilter/dilated': 'not yet: issue N' } }`.
  */
 import { beforeAll, describe } from 'vitest';
@@ -32,6 +34,11 @@ import { registerStraightThroughGradientTests } from './gradients/straight-throu
 import { registerCompositeGradientTests } from './gradients/composite.js';
 import { registerEngineTests } from './engine.js';
 import { registerTrainingTests } from './leak.js';
+import { registerStateDictTests } from './modules/state-dict.js';
+import { registerModeTests } from './modules/modes.js';
+import { registerBatchNormTests } from './modules/batchnorm.js';
+import { registerOptimizerTests } from './modules/optimizers.js';
+import { registerBrevitasFixtureTests } from './brevitas/index.js';
 
 export interface ConformanceOptions {
   /** Test id ('<Kernel>/<case>') → why the backend skips it. */
@@ -79,6 +86,11 @@ export function describeBackendConformance(
     describe('gradients: composite ops', () => registerCompositeGradientTests(suite));
     describe('engine and storage', () => registerEngineTests(suite));
     describe('training', () => registerTrainingTests(suite));
+    describe('modules: state dicts', () => registerStateDictTests(suite));
+    describe('modules: train and eval modes', () => registerModeTests(suite));
+    describe('modules: batch normalisation', () => registerBatchNormTests(suite));
+    describe('modules: optimizers', () => registerOptimizerTests(suite));
+    describe('Brevitas golden fixtures', () => registerBrevitasFixtureTests(suite));
     describe('suite', () => registerSuiteSelfChecks(suite, skips));
   });
 }

@@ -76,8 +76,9 @@ export class IntQuant extends Module {
     const fusable = constantBitWidth !== null && this.floatToIntImpl instanceof RoundSte && this.inputViewImpl instanceof Identity
       && !this.delayWrapper.isDelayed
       && (this.tensorClampImpl instanceof TensorClamp || this.tensorClampImpl instanceof TensorClampSte);
-    if (fusable) {
-      const [quantMin, quantMax] = this.intRange(constantBitWidth);
+    // Brevitas accepts bit widths of 0 (range [−0.5, −0.5]): not an integer range, so no fusing.
+    const [quantMin, quantMax] = fusable ? this.intRange(constantBitWidth) : [0, 0];
+    if (fusable && Number.isInteger(quantMin) && Number.isInteger(quantMax)) {
       const clamp = this.tensorClampImpl instanceof TensorClampSte ? 'straight-through' : 'zero-gradient';
       return fakeQuantize(x, scale, zeroPoint, quantMin, quantMax, { clamp });
     }

@@ -1,0 +1,157 @@
+/**
+ * layers.json `functional_cases`: PyTorch functions applied to QuantTensors
+ * (`qt_a + qt_b`, `torch.cat([qa, qb], dim=1)`, `torch.flatten(qt, 1)`, ...). The case's inputs
+ * bind to the names of its code in order of appearance; the code runs as the IntQuantTensor
+ * method that implements it in Parvus. Functions Parvus has no QuantTensor counterpart for yet
+ * are skips naming the function.
+ */
+import type { Tensor } from '@parvus/core';
+import { IntQuantTensor, tidy } from '@parvus/core';
+import type { Suite } from '../suite.js';
+import type { FixtureValue, LayersFile } from './fixtures.js';
+import { loadFixture } from './fixtures.js';
+import { disposeValue, toValue } from './decode.js';
+import { Mismatches, snapshotValue } from './compare.js';
+import type { PyNode } from './python.js';
+import { parseCode } from './python.js';
+import { brevitasTestId, registerFixtureCase } from './registry.js';
+
+const FILE = 'layers.json';
+
+interface FunctionalCase {
+  readonly name: string;
+  readonly description: string;
+  readonly code: string;
+  readonly inputs: readonly FixtureValue[];
+  readonly output: FixtureValue;
+}
+
+type Value = Tensor | IntQuantTensor | number | Value[];
+
+/** The dotted name of a callee (`torch.nn.functional.max_pool2d`), or null. */
+function dottedName(node: PyNode): string | null {
+  if (node.kind === 'name') return node.id;
+  if (node.kind === 'attribute') {
+    const base = dottedName(node.object);
+    return base === null ? null : `${base}.${node.name}`;
+  }
+  return null;
+}
+
+/** Functions that have an IntQuantTensor counterpart in Parvus. */
+const SUPPORTED = new Set(['torch.cat', 'torch.flatten']);
+
+/** Why a case cannot run yet (a function with no QuantTensor counterpart), or null. */
+function unsupported(node: PyNode): string | null {
+  switch (node.kind) {
+    case 'call': {
+      const name = dottedName(node.callee);
+      if (name === null || !SUPPORTED.has(name)) {
+        // `torch.nn.MaxPool2d(3, stride=2)(qt)`: name the module class.
+        const what = name ?? (node.callee.kind === 'call' ? dottedName(node.callee.callee) : null) ?? 'this call';
+        return `not yet: ${what} on IntQuantTensor (core has no quant-invariant counterpart)`;
+      }
+      return [...node.args, ...node.kwargs.map(([, v]) => v)].map(unsupported).find((r) => r !== null) ?? null;
+    }
+    case 'binary':
+      return ['+', '*'].includes(node.op) ? unsupported(node.left) ?? unsupported(node.right) : `not yet: operator ${node.op} on IntQuantTensor`;
+    case 'list':
+    case 'tuple':
+      return node.items.map(unsupported).find((r) => r !== null) ?? null;
+    default:
+      return null;
+  }
+}
+
+/** Names in order of first appearance (the order the case's inputs are listed in). */
+function namesIn(node: PyNode, into: string[] = []): string[] {
+  switch (node.kind) {
+    case 'name':
+      if (!into.includes(node.id)) into.push(node.id);
+      break;
+    case 'call':
+      for (const a of node.args) namesIn(a, into);
+      for (const [, v] of node.kwargs) namesIn(v, into);
+      break;
+    case 'binary':
+      namesIn(node.left, into);
+      namesIn(node.right, into);
+      break;
+    case 'list':
+    case 'tuple':
+      for (const item of node.items) namesIn(item, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}
+
+function quantTensor(v: Value, what: string): IntQuantTensor {
+  if (!(v instanceof IntQuantTensor)) throw new Error(`${what} is not a QuantTensor`);
+  return v;
+}
+
+function evaluate(node: PyNode, env: ReadonlyMap<string, Value>): Value {
+  switch (node.kind) {
+    case 'number':
+      return node.value;
+    case 'name': {
+      const v = env.get(node.id);
+      if (v === undefined) throw new Error(`no input bound to '${node.id}'`);
+      return v;
+    }
+    case 'list':
+    case 'tuple':
+      return node.items.map((item) => evaluate(item, env));
+    case 'binary': {
+      const left = quantTensor(evaluate(node.left, env), 'left operand');
+      const right = evaluate(node.right, env) as Tensor | IntQuantTensor | number;
+      return node.op === '+' ? left.add(right) : left.mul(right);
+    }
+    case 'call': {
+      const name = dottedName(node.callee);
+      const args = node.args.map((a) => evaluate(a, env));
+      const kwargs = new Map(node.kwargs.map(([k, v]) => [k, evaluate(v, env)]));
+      if (name === 'torch.cat') {
+        const tensors = (args[0] as Value[]).map((t, i) => quantTensor(t, `torch.cat operand ${i}`));
+        return IntQuantTensor.cat(tensors, (kwargs.get('dim') ?? args[1] ?? 0) as number);
+      }
+      if (name === 'torch.flatten') {
+        return quantTensor(args[0] as Value, 'torch.flatten input').flatten((kwargs.get('start_dim') ?? args[1] ?? 0) as number);
+      }
+      throw new Error(`no Parvus counterpart for ${name ?? 'this call'}`);
+    }
+    default:
+      throw new Error(`cannot evaluate ${node.kind}`);
+  }
+}
+
+async function runFunctionalCase(c: FunctionalCase, node: PyNode): Promise<void> {
+  const mismatches = new Mismatches(c.name);
+  const names = namesIn(node);
+  if (names.length !== c.inputs.length) throw new Error(`${c.name}: ${names.length} names (${names.join(', ')}) for ${c.inputs.length} inputs`);
+  const inputs = c.inputs.map((v, i) => toValue(v, `input ${names[i]}`));
+  const env = new Map<string, Value>(names.map((n, i) => [n, inputs[i] as Value]));
+  let output: Tensor | IntQuantTensor | null = null;
+  try {
+    output = tidy(() => evaluate(node, env) as Tensor | IntQuantTensor);
+    mismatches.value(await snapshotValue(output), c.output, 'output');
+  } finally {
+    disposeValue(output);
+    for (const v of inputs) disposeValue(v);
+  }
+  mismatches.throwIfAny();
+}
+
+export function registerFunctionalTests(suite: Suite): void {
+  const fixture = loadFixture<LayersFile>(FILE);
+  for (const c of fixture.functional_cases as readonly FunctionalCase[]) {
+    const node = parseCode(c.code);
+    const pending = node ? unsupported(node) : null;
+    registerFixtureCase(suite, brevitasTestId(FILE, 'functional', c.name), pending, () => {
+      if (!node) throw new Error(`${c.name}: the runner cannot read ${JSON.stringify(c.code)}`);
+      return runFunctionalCase(c, node);
+    });
+  }
+}
