@@ -47,6 +47,7 @@ export * from './ops/loss.js';
 export * from './ops/fake-quantize.js';
 export * from './ops/random.js';
 export * from './ops/interpolate.js';
+export * from './ops/dropout.js';
 export { promoteTypes } from './ops/operands.js';
 export * from './function/ops-ste.js';
 

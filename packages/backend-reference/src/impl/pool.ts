@@ -80,8 +80,9 @@ export function avgPoolForward(x: Float32Array, xShape: readonly number[], y: Fl
       const [h0, h1, hp] = avgWindow(oh, a.strides[0], a.pads[0], a.kernelSize[0], h);
       for (let ow = 0; ow < wo; ow++) {
         const [w0, w1, wp] = avgWindow(ow, a.strides[1], a.pads[2], a.kernelSize[1], w);
+        // A float32 running sum in row-major window order, as torch's CPU kernel (so results match it bit for bit).
         let sum = 0;
-        for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) sum += x[base + ih * w + iw] as number;
+        for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) sum = Math.fround(sum + (x[base + ih * w + iw] as number));
         const divisor = a.divisorOverride ?? (a.countIncludePad ? hp * wp : (h1 - h0) * (w1 - w0));
         y[o++] = sum / divisor;
       }

@@ -6,7 +6,7 @@
  * are skips naming the function.
  */
 import type { Tensor } from '@parvus/core';
-import { IntQuantTensor, tidy } from '@parvus/core';
+import { IntQuantTensor, MaxPool2d, tidy } from '@parvus/core';
 import type { Suite } from '../suite.js';
 import type { FixtureValue, LayersFile } from './fixtures.js';
 import { loadFixture } from './fixtures.js';
@@ -26,7 +26,7 @@ interface FunctionalCase {
   readonly output: FixtureValue;
 }
 
-type Value = Tensor | IntQuantTensor | number | Value[];
+type Value = Tensor | IntQuantTensor | number | boolean | null | Value[];
 
 /** The dotted name of a callee (`torch.nn.functional.max_pool2d`), or null. */
 function dottedName(node: PyNode): string | null {
@@ -38,20 +38,25 @@ function dottedName(node: PyNode): string | null {
   return null;
 }
 
-/** Functions that have an IntQuantTensor counterpart in Parvus. */
-const SUPPORTED = new Set(['torch.cat', 'torch.flatten']);
+/** Functions (and module classes called on a QuantTensor) with an IntQuantTensor counterpart in Parvus. */
+const SUPPORTED = new Set([
+  'torch.cat', 'torch.flatten', 'torch.nn.functional.max_pool2d', 'torch.nn.functional.avg_pool2d',
+  'torch.nn.functional.dropout', 'torch.nn.functional.relu', 'torch.nn.MaxPool2d',
+]);
 
 /** Why a case cannot run yet (a function with no QuantTensor counterpart), or null. */
 function unsupported(node: PyNode): string | null {
   switch (node.kind) {
     case 'call': {
-      const name = dottedName(node.callee);
+      // `torch.nn.MaxPool2d(3, stride=2)(qt)`: the module class is the callee's callee.
+      const name = dottedName(node.callee) ?? (node.callee.kind === 'call' ? dottedName(node.callee.callee) : null);
       if (name === null || !SUPPORTED.has(name)) {
         // `torch.nn.MaxPool2d(3, stride=2)(qt)`: name the module class.
-        const what = name ?? (node.callee.kind === 'call' ? dottedName(node.callee.callee) : null) ?? 'this call';
+        const what = name ?? 'this call';
         return `not yet: ${what} on IntQuantTensor (core has no quant-invariant counterpart)`;
       }
-      return [...node.args, ...node.kwargs.map(([, v]) => v)].map(unsupported).find((r) => r !== null) ?? null;
+      const args = node.callee.kind === 'call' ? [node.callee, ...node.args] : node.args;
+      return [...args, ...node.kwargs.map(([, v]) => v)].map((a) => (a === node.callee ? null : unsupported(a))).find((r) => r !== null) ?? null;
     }
     case 'binary':
       return ['+', '*'].includes(node.op) ? unsupported(node.left) ?? unsupported(node.right) : `not yet: operator ${node.op} on IntQuantTensor`;
@@ -87,6 +92,11 @@ function namesIn(node: PyNode, into: string[] = []): string[] {
   return into;
 }
 
+/** Python's binding of positional then keyword arguments to `names` (missing ones undefined; Python's False is 0). */
+function positional(args: readonly Value[], kwargs: ReadonlyMap<string, Value>, names: readonly string[]): Array<Value | undefined> {
+  return names.map((n, i) => (i < args.length ? args[i] : kwargs.get(n)));
+}
+
 function quantTensor(v: Value, what: string): IntQuantTensor {
   if (!(v instanceof IntQuantTensor)) throw new Error(`${what} is not a QuantTensor`);
   return v;
@@ -95,6 +105,8 @@ function quantTensor(v: Value, what: string): IntQuantTensor {
 function evaluate(node: PyNode, env: ReadonlyMap<string, Value>): Value {
   switch (node.kind) {
     case 'number':
+      return node.value;
+    case 'constant':
       return node.value;
     case 'name': {
       const v = env.get(node.id);
@@ -119,6 +131,50 @@ function evaluate(node: PyNode, env: ReadonlyMap<string, Value>): Value {
       }
       if (name === 'torch.flatten') {
         return quantTensor(args[0] as Value, 'torch.flatten input').flatten((kwargs.get('start_dim') ?? args[1] ?? 0) as number);
+      }
+      // F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)
+      if (name === 'torch.nn.functional.max_pool2d') {
+        const [kernel, stride, padding, dilation, ceilMode] = positional(args.slice(1), kwargs, ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode']);
+        return quantTensor(args[0] as Value, 'max_pool2d input').maxPool2d(kernel as number, {
+          ...(stride != null ? { stride: stride as number } : {}),
+          ...(padding != null ? { padding: padding as number } : {}),
+          ...(dilation != null ? { dilation: dilation as number } : {}),
+          ...(ceilMode != null ? { ceilMode: Boolean(ceilMode) } : {}),
+        });
+      }
+      // F.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+      if (name === 'torch.nn.functional.avg_pool2d') {
+        const [kernel, stride, padding, ceilMode, countIncludePad, divisorOverride] =
+          positional(args.slice(1), kwargs, ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override']);
+        return quantTensor(args[0] as Value, 'avg_pool2d input').avgPool2d(kernel as number, {
+          ...(stride != null ? { stride: stride as number } : {}),
+          ...(padding != null ? { padding: padding as number } : {}),
+          ...(ceilMode != null ? { ceilMode: Boolean(ceilMode) } : {}),
+          ...(countIncludePad != null ? { countIncludePad: Boolean(countIncludePad) } : {}),
+          divisorOverride: (divisorOverride ?? null) as number | null,
+        });
+      }
+      // F.dropout(input, p=0.5, training=True)
+      if (name === 'torch.nn.functional.dropout') {
+        const [p, training] = positional(args.slice(1), kwargs, ['p', 'training']);
+        return quantTensor(args[0] as Value, 'dropout input').dropout((p ?? 0.5) as number, Boolean(training ?? true));
+      }
+      if (name === 'torch.nn.functional.relu') return quantTensor(args[0] as Value, 'relu input').relu();
+      if (node.callee.kind === 'call' && dottedName(node.callee.callee) === 'torch.nn.MaxPool2d') {
+        const ctor = node.callee;
+        const [kernel, stride, padding, dilation, ceilMode] = positional(
+          ctor.args.map((a) => evaluate(a, env)),
+          new Map(ctor.kwargs.map(([k, v]) => [k, evaluate(v, env)])),
+          ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode'],
+        );
+        const pool = new MaxPool2d({
+          kernelSize: kernel as number,
+          ...(stride != null ? { stride: stride as number } : {}),
+          ...(padding != null ? { padding: padding as number } : {}),
+          ...(dilation != null ? { dilation: dilation as number } : {}),
+          ...(ceilMode != null ? { ceilMode: Boolean(ceilMode) } : {}),
+        });
+        return pool.forward(quantTensor(args[0] as Value, 'MaxPool2d input'));
       }
       throw new Error(`no Parvus counterpart for ${name ?? 'this call'}`);
     }

@@ -8,10 +8,14 @@ import type { TensorContainer } from '../engine/engine.js';
 import { noGrad } from '../engine/op.js';
 import { QuantTensorError } from '../errors/errors.js';
 import { add, div, mul, sub, lessEqual, greaterEqual, equal } from '../ops/binary.js';
-import { abs, log2, round } from '../ops/unary.js';
+import { abs, log2, relu, round } from '../ops/unary.js';
+import { avgPool2d, maxPool2d } from '../ops/pool.js';
+import type { AvgPool2DOptions, MaxPool2DOptions } from '../ops/pool.js';
+import { dropout } from '../ops/dropout.js';
+import type { Generator } from '../random/generator.js';
 import { max, min } from '../ops/reduction.js';
 import { cast, logicalAnd } from '../ops/selection.js';
-import { concat, flatten, reshape } from '../ops/shape.js';
+import { concat, flatten, reshape, squeeze, unsqueeze } from '../ops/shape.js';
 import { scalar } from '../ops/creation.js';
 import { ceilSte, roundSte } from '../function/ops-ste.js';
 import { maxInt, minInt } from '../function/ops.js';
@@ -162,6 +166,53 @@ export class IntQuantTensor implements TensorContainer {
 
   flatten(startDim = 0, endDim = -1): IntQuantTensor {
     return this.with({ value: flatten(this.value, startDim, endDim) });
+  }
+
+  /**
+   * `fn` applied to the value, the metadata kept: for functions that commute with quantization
+   * (max pooling, relu, reshapes), as Brevitas's quant_invariant_handler.
+   */
+  quantInvariant(fn: (value: Tensor) => Tensor): IntQuantTensor {
+    return this.with({ value: fn(this.value) });
+  }
+
+  /** torch.nn.functional.max_pool2d on a QuantTensor: codes are compared, metadata kept. */
+  maxPool2d(kernelSize: number | readonly [number, number], options: MaxPool2DOptions = {}): IntQuantTensor {
+    return this.quantInvariant((v) => maxPool2d(v, kernelSize, options));
+  }
+
+  /** torch.nn.functional.relu on a QuantTensor: metadata kept (a signed tensor stays signed). */
+  relu(): IntQuantTensor {
+    return this.quantInvariant(relu);
+  }
+
+  /**
+   * torch.nn.functional.dropout on a QuantTensor, as Brevitas does it: the identity when not
+   * training; when training the value is dropped out and scaled by 1/(1 − p) and the metadata is
+   * kept unchanged (so the result is no longer on its grid; Brevitas 0.12.1 does the same).
+   */
+  dropout(p: number, training: boolean, generator?: Generator): IntQuantTensor {
+    if (!training) return this;
+    return this.quantInvariant((v) => dropout(v, p, generator));
+  }
+
+  /**
+   * torch.nn.functional.avg_pool2d on a QuantTensor (Brevitas's handler): the average of k
+   * codes on a grid of scale / k with k the kernel area, and the bit width of their sum,
+   * ceil(log2(maxUint(bitWidth) · k)).
+   */
+  avgPool2d(kernelSize: number | readonly [number, number], options: AvgPool2DOptions = {}): IntQuantTensor {
+    const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+    const area = kh * kw;
+    return new IntQuantTensor(
+      // Unbatched [C, H, W] as the float layer takes it.
+      this.value.rank === 3 ? squeeze(avgPool2d(unsqueeze(this.value, 0), kernelSize, options), 0) : avgPool2d(this.value, kernelSize, options),
+      div(this.scale, area),
+      this.zeroPoint,
+      ceilSte(log2(mul(maxInt(false, false, this.bitWidth), area))),
+      this.signed,
+      this.training,
+    );
   }
 
   /** The tensors it holds, detached from the graph. */

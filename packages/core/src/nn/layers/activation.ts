@@ -5,6 +5,7 @@ import { ValueError } from '../../errors/errors.js';
 import { greater, less } from '../../ops/binary.js';
 import { clamp, logicalAnd, where } from '../../ops/selection.js';
 import { relu, sigmoid, tanh } from '../../ops/unary.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
 import { Module } from '../module.js';
 import { checkOptionKeys, numberOption, pythonFloat } from '../options.js';
 
@@ -15,8 +16,12 @@ export class ReLU extends Module {
     checkOptionKeys('ReLU', options, []);
   }
 
-  forward(input: Tensor): Tensor {
-    return relu(input);
+  /** A QuantTensor stays one, its metadata unchanged (as Brevitas's relu handler). */
+  forward(input: Tensor): Tensor;
+  forward(input: IntQuantTensor): IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    return input instanceof IntQuantTensor ? input.relu() : relu(input);
   }
 }
 

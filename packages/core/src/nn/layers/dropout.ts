@@ -1,27 +1,10 @@
-import { engine } from '../../engine/engine.js';
-import { op } from '../../engine/op.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { mul } from '../../ops/binary.js';
-import { assertFloat } from '../../ops/operands.js';
+import { dropout } from '../../ops/dropout.js';
 import type { Generator } from '../../random/generator.js';
 import { getDefaultGenerator } from '../../random/generator.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
 import { Module } from '../module.js';
 import { checkOptionKeys, numberOption, pythonFloat } from '../options.js';
-
-const TWO_POW_24 = 16777216;
-
-/** input · noise, noise = bernoulli(1 − p) / (1 − p) in float32 as torch computes it. */
-const dropout = op('dropout', (input: Tensor, p: number, generator: Generator): Tensor => {
-  assertFloat(input, 'Dropout');
-  const keep = Math.fround(1 - p);
-  const scale = p === 1 ? 0 : Math.fround(1 / keep);
-  const noise = new Float32Array(input.size);
-  for (let i = 0; i < noise.length; i++) {
-    const u = (generator.random() % TWO_POW_24) / TWO_POW_24;
-    noise[i] = u < keep ? scale : 0;
-  }
-  return mul(input, engine().makeTensor(noise, input.shape, 'float32'));
-});
 
 export interface DropoutOptions {
   /** Probability of zeroing an element (default 0.5). */
@@ -48,9 +31,15 @@ export class Dropout extends Module {
     this.generator = options.generator ?? null;
   }
 
-  forward(input: Tensor): Tensor {
+  /** A QuantTensor keeps its metadata (as in Brevitas): see IntQuantTensor.dropout. */
+  forward(input: Tensor): Tensor;
+  forward(input: IntQuantTensor): IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    const generator = this.generator ?? getDefaultGenerator();
+    if (input instanceof IntQuantTensor) return input.dropout(this.p, this.training, generator);
     if (!this.training || this.p === 0 || input.size === 0) return input;
-    return dropout(input, this.p, this.generator ?? getDefaultGenerator());
+    return dropout(input, this.p, generator);
   }
 
   override extraRepr(): string {

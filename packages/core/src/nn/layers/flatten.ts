@@ -1,5 +1,6 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { flatten } from '../../ops/shape.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
 import { Module } from '../module.js';
 import { checkOptionKeys, intOption } from '../options.js';
 
@@ -23,8 +24,12 @@ export class Flatten extends Module {
     this.endDim = intOption('Flatten', 'endDim', options.endDim ?? -1, -Infinity);
   }
 
-  forward(input: Tensor): Tensor {
-    return flatten(input, this.startDim, this.endDim);
+  /** A QuantTensor stays one (per-tensor metadata is unchanged by a reshape). */
+  forward(input: Tensor): Tensor;
+  forward(input: IntQuantTensor): IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    return input instanceof IntQuantTensor ? input.flatten(this.startDim, this.endDim) : flatten(input, this.startDim, this.endDim);
   }
 
   override extraRepr(): string {

@@ -4,15 +4,21 @@ import { ShapeError, ValueError } from '../../errors/errors.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../../ops/pool.js';
 import { squeeze, unsqueeze } from '../../ops/shape.js';
 import { formatShape } from '../../util/shape.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
 import { Module } from '../module.js';
 import type { IntOrPair } from '../options.js';
 import { booleanOption, checkOptionKeys, intOption, pairOption, pythonBool, pythonIntOrTuple } from '../options.js';
 
 /** [N, C, H, W] or unbatched [C, H, W] through `fn`. */
 function pool2d(input: Tensor, what: string, fn: (x: Tensor) => Tensor): Tensor {
-  if (input.rank === 4) return fn(input);
-  if (input.rank === 3) return squeeze(fn(unsqueeze(input, 0)), 0);
-  throw new ShapeError(`${what}: expected 3D (unbatched) or 4D (batched) input, but got input of size: ${formatShape(input.shape)}.`);
+  checkPoolRank(input, what);
+  return input.rank === 4 ? fn(input) : squeeze(fn(unsqueeze(input, 0)), 0);
+}
+
+function checkPoolRank(input: Tensor, what: string): void {
+  if (input.rank !== 3 && input.rank !== 4) {
+    throw new ShapeError(`${what}: expected 3D (unbatched) or 4D (batched) input, but got input of size: ${formatShape(input.shape)}.`);
+  }
 }
 
 /** Keep the value as given (PyTorch prints `2` or `(2, 2)` as the user wrote it), validated. */
@@ -50,9 +56,14 @@ export class MaxPool2d extends Module {
     checkHalfKernel('MaxPool2d', this.kernelSize, this.padding);
   }
 
-  forward(input: Tensor): Tensor {
-    return pool2d(input, 'MaxPool2d', (x) =>
+  /** A QuantTensor stays one, its metadata unchanged (max pooling commutes with quantization). */
+  forward(input: Tensor): Tensor;
+  forward(input: IntQuantTensor): IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    const pool = (value: Tensor) => pool2d(value, 'MaxPool2d', (x) =>
       maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode }));
+    return input instanceof IntQuantTensor ? input.quantInvariant(pool) : pool(input);
   }
 
   override extraRepr(): string {
@@ -103,15 +114,23 @@ export class AvgPool2d extends Module {
     checkHalfKernel('AvgPool2d', this.kernelSize, this.padding);
   }
 
-  forward(input: Tensor): Tensor {
-    return pool2d(input, 'AvgPool2d', (x) =>
-      avgPool2d(x, this.kernelSize, {
-        stride: this.stride,
-        padding: this.padding,
-        ceilMode: this.ceilMode,
-        countIncludePad: this.countIncludePad,
-        divisorOverride: this.divisorOverride,
-      }));
+  /** A QuantTensor gives one on a finer grid, as Brevitas's avg_pool2d handler (IntQuantTensor.avgPool2d). */
+  forward(input: Tensor): Tensor;
+  forward(input: IntQuantTensor): IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor;
+  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    const options = {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    };
+    if (input instanceof IntQuantTensor) {
+      checkPoolRank(input.value, 'AvgPool2d');
+      return input.avgPool2d(this.kernelSize, options);
+    }
+    return pool2d(input, 'AvgPool2d', (x) => avgPool2d(x, this.kernelSize, options));
   }
 
   override extraRepr(): string {
