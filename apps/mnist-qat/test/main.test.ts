@@ -1,0 +1,32 @@
+// The built command line (turbo builds before testing): help, and the errors a user can hit first.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('parvus-mnist', () => {
+  it('prints its options with --help', () => {
+    const { status, stdout } = run('--', '--help');
+    expect(status).toBe(0);
+    for (const flag of ['--epochs', '--batch-size', '--lr', '--optimizer', '--schedule', '--seed', '--shift', '--backend', '--out']) expect(stdout).toContain(flag);
+  });
+
+  it('explains a backend that is not installed, listing those that are, and exits with status 2', () => {
+    const { status, stderr } = run('--backend', 'webgpu-nope');
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^error: Backend 'webgpu-nope' is not available: the package @parvus\/backend-webgpu-nope is not installed for @parvus\/mnist-qat\. Available: .*'reference'/);
+  });
+
+  it('rejects an unknown option with the usage', () => {
+    const { status, stderr } = run('--epoch', '3');
+    expect(status).toBe(2);
+    expect(stderr).toContain("Unknown option '--epoch'");
+    expect(stderr).toContain('Usage: parvus-mnist');
+  });
+});
