@@ -1,0 +1,163 @@
+/**
+ * What the conformance suite does not check: the session cache (a training loop creates no session
+ * after its first step), asynchronous storage (kernels return at once, failures surface at read
+ * time naming the kernel that failed), the missing synchronous read, and the registered backends.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Tensor } from '@parvus/core';
+import * as P from '@parvus/core';
+import type { OnnxruntimeBackend } from '../src/index.js';
+import { BACKEND_NAMES, RuntimeUnavailableError, createOnnxruntimeBackend, nodeRuntimeResolvable, onnxruntimeKernelConfigs } from '../src/index.js';
+
+let backend: OnnxruntimeBackend;
+
+beforeAll(async () => {
+  await P.setBackend('onnxruntime');
+  backend = P.engine().backend as OnnxruntimeBackend;
+});
+
+function values(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return Math.fround(((s / 2 ** 32) * 2 - 1) * scale);
+  });
+}
+
+describe('session cache', () => {
+  it('a QAT training loop creates no session after its first step', async () => {
+    // conv → fake-quantize → relu → max-pool → linear → cross-entropy, SGD: the kernels of a
+    // quantized LeNet step, forward and backward.
+    const x = P.tensor(values(16 * 64, 1), [16, 1, 8, 8]);
+    const targets = P.tensor(Float32Array.from({ length: 32 }, (_, i) => (i % 2 === Math.floor(i / 2) % 2 ? 1 : 0)), [16, 2]);
+    const params = [
+      P.parameter(P.tensor(values(36, 2, 0.3), [4, 1, 3, 3])),
+      P.parameter(P.tensor(new Float32Array(4), [4])),
+      P.parameter(P.tensor(values(128, 3, 0.1), [2, 64])),
+      P.parameter(P.tensor(new Float32Array(2), [2])),
+      P.parameter(P.tensor([0.05], [])),
+    ];
+    const [convWeight, convBias, linearWeight, linearBias, actScale] = params as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const created: number[] = [];
+    const losses: number[] = [];
+    for (let step = 0; step < 6; step++) {
+      const loss = P.tidy(() => {
+        const weight = P.fakeQuantize(convWeight, 0.05, 0, -8, 7);
+        const features = P.conv2d(x, weight, convBias, { padding: 1 });
+        const quantized = P.fakeQuantize(P.relu(features), actScale, 0, 0, 15);
+        const pooled = P.maxPool2d(quantized, 2);
+        const l = P.crossEntropy(P.linear(P.flatten(pooled, 1), linearWeight, linearBias), targets);
+        l.backward();
+        return l;
+      });
+      P.tidy(() => {
+        for (const p of params) p.assign(P.sub(p, P.mul(p.grad as Tensor, 0.1)));
+      });
+      for (const p of params) {
+        p.grad?.dispose();
+        p.grad = null;
+      }
+      losses.push((await loss.data())[0] as number);
+      loss.dispose();
+      created.push(backend.stats().sessionsCreated);
+    }
+    for (const t of [x, targets, ...params]) t.dispose();
+    expect(created[0], 'the first step creates the sessions').toBeGreaterThan(10);
+    expect(created.slice(1), 'later steps create none').toEqual(new Array<number>(5).fill(created[0] as number));
+    expect(losses[5]).toBeLessThan(losses[0] as number);
+  });
+
+  it('reuses one session for every size of an elementwise kernel, and keys on what changes the graph', async () => {
+    const before = backend.stats().sessionsCreated;
+    for (const n of [3, 30, 300]) {
+      const t = P.tensor(values(n, n), [n]);
+      const y = P.tidy(() => P.clamp(P.neg(t), -0.25, 0.5));
+      await y.data();
+      t.dispose();
+      y.dispose();
+    }
+    // Neg and Clip[-0.25, 0.5]: two signatures; a new rank or new bounds would be new sessions.
+    expect(backend.stats().sessionsCreated - before).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('asynchronous storage', () => {
+  it('kernels return before they run; reads wait for them', async () => {
+    const x = P.tensor(values(1 << 16, 4), [256, 256]);
+    const runsBefore = backend.stats().runs;
+    const y = P.tidy(() => P.relu(P.matmul(x, x)));
+    expect(y.shape).toEqual([256, 256]);
+    expect(backend.stats().runs, 'nothing has run yet').toBe(runsBefore);
+    const data = await y.data();
+    expect(data.length).toBe(1 << 16);
+    expect(backend.stats().runs).toBe(runsBefore + 2);
+    x.dispose();
+    y.dispose();
+  });
+
+  it('a failing kernel surfaces when its output is read, naming the kernel, and so do kernels fed by it', async () => {
+    const x = P.tensor([1, 2, 3]);
+    const [bad] = backend.runGraph({
+      kernelName: 'Broken',
+      key: 'no-such-op',
+      inputs: [x],
+      outputs: [{ shape: [3], dtype: 'float32' }],
+      build: (graph, [input]) => [graph.op('NoSuchOnnxOperator', [input as string])],
+    });
+    const broken = P.engine().makeTensorFromDataId(bad!.dataId, [3], 'float32');
+    const downstream = P.tidy(() => P.add(P.neg(broken), 1));
+    await expect(broken.data()).rejects.toThrow(/Kernel 'Broken' failed on backend 'onnxruntime'/);
+    const error = await downstream.data().then(() => null, (e: unknown) => e);
+    expect(P.KernelError.isInstance(error), 'a KernelError').toBe(true);
+    expect((error as P.KernelError).kernelName, 'the first kernel that failed').toBe('Broken');
+    expect(String((error as Error).message)).toMatch(/Kernel 'Add' failed .* because kernel 'Broken' failed/);
+    for (const t of [x, broken, downstream]) t.dispose();
+    // The queue goes on after a failure.
+    const ok = P.tensor([1, -1]);
+    const y = P.tidy(() => P.abs(ok));
+    expect(Array.from(await y.data())).toEqual([1, 1]);
+    ok.dispose();
+    y.dispose();
+  });
+
+  it('dataSync is not available and says what to do instead', () => {
+    const x = P.tensor([1, 2]);
+    expect(() => x.dataSync()).toThrow(/cannot read synchronously: use `await tensor.data\(\)`/);
+    x.dispose();
+  });
+
+  it('frees storage at once in its accounting, and its buffers after queued runs', async () => {
+    const before = backend.memory();
+    const x = P.tensor(values(1000, 5), [1000]);
+    const y = P.tidy(() => P.exp(P.mul(x, 2)));
+    expect(backend.memory().numDataIds - before.numDataIds).toBe(2);
+    x.dispose();
+    y.dispose();
+    expect(backend.memory()).toEqual(before);
+    await backend.flush();
+  });
+});
+
+describe('registration', () => {
+  it('registers every kernel of the contract, FakeQuantize and FakeQuantizeGrad included', () => {
+    const names = new Set(onnxruntimeKernelConfigs.map((c) => c.kernelName));
+    expect(P.ALL_KERNELS.filter((k) => !names.has(k))).toEqual([]);
+    for (const name of Object.values(BACKEND_NAMES)) {
+      expect(P.getKernelsForBackend(name).length).toBe(onnxruntimeKernelConfigs.length);
+    }
+  });
+
+  it('registers the wasm and WebGPU backends, and onnxruntime-node only where it is installed', () => {
+    const registered = P.engine().registeredBackends();
+    expect(registered).toContain('onnxruntime');
+    expect(registered).toContain('onnxruntime-webgpu');
+    expect(registered.includes('onnxruntime-node')).toBe(nodeRuntimeResolvable());
+  });
+
+  it.skipIf(nodeRuntimeResolvable())('an unavailable runtime fails with what is available instead', async () => {
+    const error = await createOnnxruntimeBackend('node').then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RuntimeUnavailableError);
+    expect(String((error as Error).message)).toMatch(/onnxruntime-node could not be imported/);
+    expect(String((error as Error).message)).toMatch(/'onnxruntime', 'onnxruntime-webgpu'/);
+  });
+});
