@@ -28,6 +28,13 @@ export function registerSelectionKernelTests(suite: Suite): void {
     await checkWhere(c, f32([4], [1, NaN, Infinity, -Infinity]), f32([4], [NaN, 2, -Infinity, -0]), 'where with NaN and Inf in the unselected operand');
   });
 
+  suite.test('Where/signed-zeros', async () => {
+    // The selected zero keeps its sign from either operand (a backend that blends or adds +0 loses it).
+    const c = bool([6], [1, 0, 1, 0, 1, 0]);
+    await checkWhere(c, f32([6], [-0, 0, 0, -0, -0, 1]), f32([6], [0, -0, -0, 0, 1, -0]), 'where choosing between +0 and −0');
+    await checkWhere(bool([2], [1, 0]), f32([], [-0]), f32([], [-0]), 'where of broadcast −0 operands');
+  });
+
   suite.test('Where/int32', async ({ random }) => {
     await checkWhere(bool([2, 3], random.bools(6)), i32([2, 3], random.ints(6, -100, 100)), i32([3], random.ints(3, -100, 100)), 'where of int32');
   });
