@@ -18,6 +18,13 @@ export const Neg = 'Neg';
 export const Abs = 'Abs';
 /** sign(x) ∈ {-1, 0, 1}, computed as (0 < x) − (x < 0) like torch.sign: ±0 and NaN give +0. */
 export const Sign = 'Sign';
+/**
+ * Exp, Sigmoid and Tanh may differ from the correctly rounded result by a few ulps (the suite's
+ * tolerance). Brevitas's fixtures compare layers built on them bit for bit, which holds only for a
+ * backend that reproduces torch's CPU results: SLEEF's expf_u10 (torch.exp everywhere, and
+ * torch.sigmoid as 1 / (1 + exp(−x)) in float32 on blocks of 16, libm's expf on the n mod 16 tail).
+ * The reference backend does; one that does not lists those fixture cases as skips.
+ */
 export const Exp = 'Exp';
 export const Log = 'Log';
 /** log2 is its own kernel because log(x)/ln2 is not exact at powers of two (power-of-two scaling). */
@@ -99,7 +106,9 @@ export interface ArgMaxAttrs { axis: number; keepDims: boolean }
 
 /**
  * The k-th smallest value along one axis (1-indexed k, as torch.kthvalue), and its index (int32).
- * NaN sorts above every number. Outputs: [values, indices].
+ * NaN sorts above every number. Outputs: [values, indices]. With ties the index is torch's: the
+ * (k − s)-th occurrence of the value in index order, s the number of smaller elements (gradients
+ * flow to that element, so Brevitas's percentile statistics depend on it).
  */
 export const KthValue = 'KthValue';
 export type KthValueInputs = [x: TensorInfo];
