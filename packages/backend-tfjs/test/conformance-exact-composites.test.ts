@@ -21,5 +21,7 @@ describeBackendConformance(NAME, async () => {
   skip: {
     'Brevitas/activation_layers/QuantTanh_disabled_float_in': TANH,
     'Brevitas/activation_layers/QuantTanh_disabled_qt_in_float_out': TANH,
+    'KthValue/tie-index-as-torch': 'tfjs ops have no quickselect: among tied values the op path returns the ' +
+      '(k − #smaller)-th occurrence, which is torch\'s index only sometimes (host backends run torch\'s quickselect)',
   },
 });

@@ -15,6 +15,7 @@ export type { DataId, DType, TensorInfo, TypedArray } from './kernels/tensor-inf
 export { DTYPES, bytesPerElement, sizeOf, typedArrayFor } from './kernels/tensor-info.js';
 export { registerKernel, unregisterKernel, getKernel, hasKernel, getKernelsForBackend } from './kernels/kernel-registry.js';
 export { KERNEL_SPECIFICATION_VERSION } from './kernels/specification.js';
+export { kthValueSelect } from './kernels/kth-value-select.js';
 
 // Engine
 export { Tensor } from './engine/tensor.js';

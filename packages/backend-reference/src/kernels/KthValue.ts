@@ -1,6 +1,5 @@
 import type { KernelConfig, KthValueAttrs, TensorInfo } from '@parvus/core';
-import { KthValue } from '@parvus/core';
-import { select } from '../impl/kth-value.js';
+import { KthValue, kthValueSelect } from '@parvus/core';
 import { allocate, asReference } from './kernel-helpers.js';
 
 export const kthValueConfig: KernelConfig<KthValueAttrs> = {
@@ -28,7 +27,7 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
           run[d] = values[base + d * inner] as number;
           order[d] = d;
         }
-        const index = select(run, order, k - 1);
+        const index = kthValueSelect(run, order, k - 1);
         outValues[o * inner + j] = run[index] as number;
         outIndices[o * inner + j] = index;
       }

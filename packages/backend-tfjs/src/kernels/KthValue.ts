@@ -1,20 +1,23 @@
 import type { KernelConfig, KthValueAttrs } from '@parvus/core';
-import { KthValue } from '@parvus/core';
+import { KthValue, kthValueSelect } from '@parvus/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { TFJS_KERNEL_BACKEND, expectDTypes, tfjsKernel } from '../impl/kernel.js';
+import { onHostDataTyped } from '../impl/host.js';
+
 
 /**
  * The k-th smallest along an axis and its index, NaN sorting above every number (torch.kthvalue).
  *
  * The value comes from tf.topk on the smaller side (the k smallest of −x, or the n−k+1 largest of x)
  * with NaN replaced by +Inf, then becomes NaN where fewer than k values are numbers. Among tied
- * elements the index follows (value, index) order, as the reference backend's selection (and
- * torch.kthvalue on the Brevitas fixtures): the (k − #smaller)-th element holding the value.
+ * elements the tfjs-op path takes the (k − #smaller)-th element holding the value; on backends with
+ * host data (wasm, cpu) the selection is torch's own quickselect, so the index is torch's as the
+ * contract asks (GPU backends may pick another of the tied elements).
  */
 export const kthValueConfig: KernelConfig<KthValueAttrs> = {
   kernelName: KthValue,
   backendName: TFJS_KERNEL_BACKEND,
-  kernelFunc: tfjsKernel<KthValueAttrs>(({ inputs, attrs }) => {
+  kernelFunc: tfjsKernel<KthValueAttrs>(({ inputs, attrs, backend }) => {
     const input = inputs[0] as tf.Tensor;
     expectDTypes(KthValue, [input], ['float32', 'int32']);
     const { k, keepDims } = attrs;
@@ -26,6 +29,10 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
     const x = axis === rank - 1 ? x0 : tf.transpose(x0, perm);
     const n = x.shape[rank - 1] as number;
     if (!(k >= 1 && k <= n)) throw new Error(`k=${k} is out of range for a dimension of ${n}`);
+
+    const outShape0 = input.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
+    const host = hostKthValue(backend, x, n, k, input.dtype as 'float32' | 'int32');
+    if (host) return [tf.reshape(host[0], outShape0), tf.reshape(host[1], outShape0)];
 
     const isFloat = x.dtype === 'float32';
     const nan = isFloat ? tf.isNaN(x) : null;
@@ -60,3 +67,24 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
     return [tf.reshape(value, outShape), tf.reshape(index, outShape)];
   }),
 };
+
+/** Values and indices of the k-th smallest of each last-axis row of x, on host data; null elsewhere. */
+function hostKthValue(backend: Parameters<typeof onHostDataTyped>[0], x: tf.Tensor, n: number, k: number, dtype: 'float32' | 'int32'): [tf.Tensor, tf.Tensor] | null {
+  const rows = n === 0 ? 0 : x.size / n;
+  const order = new Int32Array(n);
+  const selectRows = (values: Float32Array | Int32Array, each: (row: number, index: number) => void): void => {
+    for (let r = 0; r < rows; r++) {
+      const run = values.subarray(r * n, (r + 1) * n);
+      for (let d = 0; d < n; d++) order[d] = d;
+      each(r, kthValueSelect(run, order, k - 1));
+    }
+  };
+  const indices = onHostDataTyped(backend, [x], [rows], 'int32', ([v], out) => {
+    selectRows(v as Float32Array | Int32Array, (r, index) => { out[r] = index; });
+  });
+  if (!indices) return null;
+  const values = onHostDataTyped(backend, [x], [rows], dtype, ([v], out) => {
+    selectRows(v as Float32Array | Int32Array, (r, index) => { out[r] = (v as Float32Array | Int32Array)[r * n + index] as number; });
+  });
+  return values ? [values, indices] : null;
+}

@@ -1,4 +1,5 @@
 /** Sum, Max, Min, ArgMax and KthValue, through core's ops, against oracle64. */
+import { expect } from 'vitest';
 import type { Tensor } from '@parvus/core';
 import { argmax, kthValue, max, min, sum } from '@parvus/core';
 import { expectClose, expectExact } from '../expect.js';
@@ -184,7 +185,7 @@ export function registerReductionKernelTests(suite: Suite): void {
   });
 
   suite.test('KthValue/ties', async () => {
-    // With ties only the value is defined; the index must point at an element holding it.
+    // With ties the index must at least hold the value (KthValue/tie-index-as-torch pins which one).
     const x = f32([1, 6], [2, 1, 2, 1, 2, 3]);
     for (const k of [1, 2, 3, 4, 5, 6]) {
       const [v, i] = await run([x], (t) => {
@@ -195,6 +196,25 @@ export function registerReductionKernelTests(suite: Suite): void {
       expectExact(v!, o.array64([1], [expected]), 'float32', `k=${k} with ties: value`);
       const index = i!.values[0] as number;
       if (x.data[index] !== expected) throw new Error(`k=${k} with ties: index ${index} holds ${x.data[index]}, not ${expected}`);
+    }
+  });
+
+  suite.test('KthValue/tie-index-as-torch', async () => {
+    // Which of several equal values is returned decides where a gradient goes (Brevitas's
+    // percentile statistics): the contract's index is torch's. Indices from torch 1.13's
+    // torch.kthvalue on these rows, for k = 1…n.
+    const cases: Array<[number[], number[]]> = [
+      [[1, 2, 1, 0, 1, 0, 0], [5, 3, 6, 4, 0, 2, 1]],
+      [[2, 1, 1, 1, NaN, 2, 2, 0, 1, NaN, 0, 2], [7, 10, 1, 3, 2, 8, 5, 0, 11, 6, 4, 9]],
+    ];
+    for (const [row, torchIndices] of cases) {
+      const x = f32([row.length], row);
+      const indices: number[] = [];
+      for (let k = 1; k <= row.length; k++) {
+        const [i] = await run([x], (t) => [kthValue(t, k, 0).indices]);
+        indices.push(i!.values[0] as number);
+      }
+      expect(indices, `kthValue indices of [${row.join(', ')}] for k = 1…${row.length}`).toEqual(torchIndices);
     }
   });
 
