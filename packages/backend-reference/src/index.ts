@@ -9,6 +9,6 @@ import './register-all-kernels.js';
 export { ReferenceBackend } from './reference-backend.js';
 export { referenceKernelConfigs } from './register-all-kernels.js';
 export { roundHalfEven } from './impl/round.js';
-export { gemm } from './impl/gemm.js';
+export { gemm, gemmImplementation, setGemmImplementation } from './impl/gemm.js';
 
 registerBackend('reference', () => new ReferenceBackend(), 1);

@@ -1,0 +1,3 @@
+import { parvusVitestConfig } from '@parvus/vitest-config';
+
+export default parvusVitestConfig();

@@ -1,0 +1,1 @@
+export { default } from '@parvus/eslint-config';
