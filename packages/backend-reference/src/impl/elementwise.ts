@@ -161,12 +161,12 @@ export function comparisonScalar(op: ComparisonOp, a: Numbers, c: number, out: U
   const mirrored: ComparisonOp = !scalarFirst ? op
     : op === 'Less' ? 'Greater' : op === 'Greater' ? 'Less' : op === 'LessEqual' ? 'GreaterEqual' : op === 'GreaterEqual' ? 'LessEqual' : op;
   switch (mirrored) {
-    case 'Equal': for (let i = 0; i < n; i++) out[i] = (a[i] as number) === c ? 1 : 0; return;
-    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) !== c ? 1 : 0; return;
-    case 'Less': for (let i = 0; i < n; i++) out[i] = (a[i] as number) < c ? 1 : 0; return;
-    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) <= c ? 1 : 0; return;
-    case 'Greater': for (let i = 0; i < n; i++) out[i] = (a[i] as number) > c ? 1 : 0; return;
-    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = (a[i] as number) >= c ? 1 : 0; return;
+    case 'Equal': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) === c); return;
+    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) !== c); return;
+    case 'Less': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) < c); return;
+    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) <= c); return;
+    case 'Greater': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) > c); return;
+    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = Number((a[i] as number) >= c); return;
   }
 }
 
@@ -210,12 +210,12 @@ export function comparison(op: ComparisonOp, a: Numbers, b: Numbers, out: Uint8A
   const pa = ia ?? identity(n);
   const pb = ib ?? identity(n);
   switch (op) {
-    case 'Equal': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) === (b[pb[i] as number] as number) ? 1 : 0; return;
-    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) !== (b[pb[i] as number] as number) ? 1 : 0; return;
-    case 'Less': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) < (b[pb[i] as number] as number) ? 1 : 0; return;
-    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) <= (b[pb[i] as number] as number) ? 1 : 0; return;
-    case 'Greater': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) > (b[pb[i] as number] as number) ? 1 : 0; return;
-    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) >= (b[pb[i] as number] as number) ? 1 : 0; return;
+    case 'Equal': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) === (b[pb[i] as number] as number)); return;
+    case 'NotEqual': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) !== (b[pb[i] as number] as number)); return;
+    case 'Less': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) < (b[pb[i] as number] as number)); return;
+    case 'LessEqual': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) <= (b[pb[i] as number] as number)); return;
+    case 'Greater': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) > (b[pb[i] as number] as number)); return;
+    case 'GreaterEqual': for (let i = 0; i < n; i++) out[i] = Number((a[pa[i] as number] as number) >= (b[pb[i] as number] as number)); return;
   }
 }
 

@@ -1,4 +1,4 @@
-import { roundHalfEven } from './round.js';
+import { ROUND_MAGIC } from './round.js';
 
 export interface FakeQuantizeGradArgs {
   dy: Float32Array;
@@ -19,26 +19,23 @@ export interface FakeQuantizeGradArgs {
 export function fakeQuantizeGradRun(a: FakeQuantizeGradArgs, s: number, zp: number, start: number, end: number): void {
   const { dy, x, dx, ds, dzp, quantMin, quantMax } = a;
   const f = Math.fround;
-  if (a.straightThroughClamp) {
-    for (let i = start; i < end; i++) {
-      const g = dy[i] as number;
-      const scaled = f((x[i] as number) / s);
-      const r = roundHalfEven(f(scaled + zp));
-      const c = r < quantMin ? quantMin : r > quantMax ? quantMax : r;
-      dx[i] = g;
-      ds[i] = g * f(f(c - zp) - scaled);
-      dzp[i] = 0;
-    }
-    return;
-  }
+  // The clamped code c is picked from [r, quantMin, quantMax] by index, without branches: codes
+  // of real data fall on both sides of the range at random, which defeats branch prediction.
+  const pick = new Float64Array([0, quantMin, quantMax]);
+  const straightThrough = a.straightThroughClamp ? 1 : 0;
   for (let i = start; i < end; i++) {
     const g = dy[i] as number;
     const scaled = f((x[i] as number) / s);
-    const r = roundHalfEven(f(scaled + zp));
-    const m = r >= quantMin && r <= quantMax ? 1 : 0;
-    const c = r < quantMin ? quantMin : r > quantMax ? quantMax : r;
+    // Rounds half to even; the sign of a zero code cannot change any output (see the kernel's doc).
+    const r = (f(scaled + zp) + ROUND_MAGIC) - ROUND_MAGIC;
+    const below = Number(r < quantMin);
+    const above = Number(r > quantMax);
+    pick[0] = r;
+    const c = pick[below + 2 * above] as number;
+    // m = 1 inside the range (NaN is outside), or everywhere with a straight-through clamp.
+    const m = straightThrough | (1 - (below | above | Number(r !== r)));
     dx[i] = g * m;
     ds[i] = g * f(f(c - zp) - m * scaled);
-    dzp[i] = f(g * s) * (m - 1);
+    dzp[i] = straightThrough ? 0 : f(g * s) * (m - 1);
   }
 }

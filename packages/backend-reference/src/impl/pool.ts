@@ -30,6 +30,10 @@ export function maxPoolArgmax(x: Float32Array, xShape: readonly number[], yShape
   const ph = a.pads[0];
   const pw = a.pads[2];
   const argmax = new Int32Array(n * c * ho * wo);
+  if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && ph === 0 && pw === 0) {
+    argmax2x2(x, argmax, n * c, h, w, ho, wo);
+    return argmax;
+  }
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
@@ -47,10 +51,11 @@ export function maxPoolArgmax(x: Float32Array, xShape: readonly number[], yShape
           for (let iw = wStart; iw < wEnd; iw += dw) {
             const index = ih * w + iw;
             const v = x[base + index] as number;
-            if (v > best || v !== v) {
-              best = v;
-              bestIndex = index;
-            }
+            // Branch-free (maxima of random data defeat branch prediction); once the first
+            // element is seen, best is always the value at bestIndex.
+            const take = Number(v > best) | Number(v !== v);
+            bestIndex += take * (index - bestIndex);
+            best = x[base + bestIndex] as number;
           }
         }
         argmax[o++] = bestIndex;
@@ -68,6 +73,35 @@ function avgWindow(pos: number, stride: number, pad: number, kernel: number, siz
   start = Math.max(start, 0);
   end = Math.min(end, size);
   return [start, end, padded];
+}
+
+/** The common 2×2, stride-2, unpadded window, unrolled (same rule and order as the general loop). */
+function argmax2x2(x: Float32Array, argmax: Int32Array, planes: number, h: number, w: number, ho: number, wo: number): void {
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * h * w;
+    for (let oh = 0; oh < ho; oh++) {
+      const row = 2 * oh * w;
+      for (let ow = 0; ow < wo; ow++) {
+        const first = row + 2 * ow;
+        // The first element always wins against −∞ (or is NaN), so the chain starts from it.
+        let bestIndex = first;
+        let best = x[base + first] as number;
+        let v = x[base + first + 1] as number;
+        let take = Number(v > best) | Number(v !== v);
+        bestIndex += take;
+        best = x[base + bestIndex] as number;
+        v = x[base + first + w] as number;
+        take = Number(v > best) | Number(v !== v);
+        bestIndex += take * (first + w - bestIndex);
+        best = x[base + bestIndex] as number;
+        v = x[base + first + w + 1] as number;
+        take = Number(v > best) | Number(v !== v);
+        bestIndex += take * (first + w + 1 - bestIndex);
+        argmax[o++] = bestIndex;
+      }
+    }
+  }
 }
 
 export function avgPoolForward(x: Float32Array, xShape: readonly number[], y: Float32Array, yShape: readonly number[], a: AvgPool2DAttrs): void {

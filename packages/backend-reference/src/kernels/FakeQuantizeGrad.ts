@@ -24,6 +24,10 @@ export const fakeQuantizeGradConfig: KernelConfig<FakeQuantizeGradAttrs> = {
     const args = { dy: b.values<Float32Array>(dy), x: b.values<Float32Array>(x), dx: outs[0], ds: outs[1], dzp: outs[2], ...attrs };
     const s = b.values<Float32Array>(scale);
     const z = b.values<Float32Array>(zeroPoint);
+    if (s.length === 1 && z.length === 1) {
+      fakeQuantizeGradRun(args, s[0] as number, z[0] as number, 0, n);
+      return outs.map((values) => b.output(values, shape, 'float32'));
+    }
     const is = broadcastIndices(shape, scale.shape);
     const iz = broadcastIndices(shape, zeroPoint.shape);
     let i = 0;

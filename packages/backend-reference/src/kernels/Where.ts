@@ -23,7 +23,22 @@ export const whereConfig: KernelConfig = {
       const yv = b.values(y);
       const xs = xv.length === n ? null : (xv[0] as number);
       const ys = yv.length === n ? null : (yv[0] as number);
-      for (let i = 0; i < n; i++) out[i] = c0[i] ? (xs ?? (xv[i] as number)) : (ys ?? (yv[i] as number));
+      // Branch-free: masks of real data defeat branch prediction. The pair lives in a typed array
+      // of the output's type so that values (−0, NaN, int32) pass unchanged.
+      const pair = x.dtype === 'float32' ? new Float32Array(2) : x.dtype === 'int32' ? new Int32Array(2) : new Uint8Array(2);
+      if (ys !== null) pair[0] = ys;
+      if (xs !== null) pair[1] = xs;
+      if (xs === null && ys !== null) {
+        for (let i = 0; i < n; i++) { pair[1] = xv[i] as number; out[i] = pair[Number(c0[i] !== 0)] as number; }
+      } else if (xs !== null && ys === null) {
+        for (let i = 0; i < n; i++) { pair[0] = yv[i] as number; out[i] = pair[Number(c0[i] !== 0)] as number; }
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (ys === null) pair[0] = yv[i] as number;
+          if (xs === null) pair[1] = xv[i] as number;
+          out[i] = pair[Number(c0[i] !== 0)] as number;
+        }
+      }
       return b.output(out, shape, x.dtype);
     }
     const ic = broadcastIndices(shape, condition.shape) ?? identity(n);

@@ -106,6 +106,23 @@ export function registerPoolKernelTests(suite: Suite): void {
     expectExact(dx, o.array64([1, 1, 4, 4], expected), 'float32', 'max pool gradient with ties', { signedZeros: false });
   });
 
+  suite.test('MaxPool2DGrad/ties-and-nan-2x2-stride-2', async () => {
+    // The common LeNet window (2×2, stride 2), which backends may special-case. Windows, row-major:
+    // a tie (first wins), two NaNs (the last NaN wins, as torch), −∞ everywhere (the first), and a
+    // maximum in the last position.
+    const x = f32([1, 1, 4, 4], [
+      3, 3, 1, NaN,
+      3, 3, NaN, 2,
+      -Infinity, -Infinity, 0, 1,
+      -Infinity, -Infinity, 2, 5,
+    ]);
+    const dy = f32([1, 1, 2, 2], [1, 2, 3, 4]);
+    const attrs: MaxPool2DAttrs = { kernelSize: [2, 2], strides: [2, 2], pads: pads(0, 0), ceilMode: false, dilations: [1, 1] };
+    const dx = await run1([dy, x], (tdy, tx) => engine().runKernel(kernels.MaxPool2DGrad, [tdy, tx], attrs));
+    const expected = [1, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 4];
+    expectExact(dx, o.array64([1, 1, 4, 4], expected), 'float32', 'max pool gradient, 2×2 stride 2', { signedZeros: false });
+  });
+
   for (const c of AVG_POOL_CASES) {
     const k = c.attrs.kernelSize[0] * c.attrs.kernelSize[1];
     suite.test(`AvgPool2D/${c.id}`, async (context) => {
