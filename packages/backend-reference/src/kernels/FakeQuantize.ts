@@ -25,7 +25,7 @@ export const fakeQuantizeConfig: KernelConfig<FakeQuantizeAttrs> = {
     const s = b.values<Float32Array>(scale);
     const z = b.values<Float32Array>(zeroPoint);
     const bits = new Int32Array(xv.buffer, xv.byteOffset, xv.length);
-    const out = new Float32Array(xv.length);
+    const out = b.allocateFloat32(xv.length);
     if (s.length === 1 && z.length === 1) {
       fakeQuantizeScalar(xv, bits, out, s[0] as number, z[0] as number, quantMin, quantMax);
       return b.output(out, shape, 'float32');

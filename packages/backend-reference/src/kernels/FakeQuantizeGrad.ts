@@ -20,7 +20,7 @@ export const fakeQuantizeGradConfig: KernelConfig<FakeQuantizeGradAttrs> = {
       throw new Error(`dy ${JSON.stringify(dy.shape)}, x ${JSON.stringify(x.shape)}, scale ${JSON.stringify(scale.shape)} and zero point ${JSON.stringify(zeroPoint.shape)} must broadcast to dy's shape, which x must have`);
     }
     const n = dy.shape.reduce((p, d) => p * d, 1);
-    const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+    const outs = [b.allocateFloat32(n), b.allocateFloat32(n), b.allocateFloat32(n)] as const;
     const args = { dy: b.values<Float32Array>(dy), x: b.values<Float32Array>(x), dx: outs[0], ds: outs[1], dzp: outs[2], ...attrs };
     const s = b.values<Float32Array>(scale);
     const z = b.values<Float32Array>(zeroPoint);

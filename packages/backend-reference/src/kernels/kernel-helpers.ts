@@ -19,7 +19,7 @@ export function unaryKernel(op: UnaryOp) {
     const b = asReference(backend);
     const x = inputs[0] as TensorInfo;
     if (x.dtype === 'bool') throw new Error(`${op} is not defined for bool tensors`);
-    const out = allocate(x.dtype, x.shape);
+    const out = x.dtype === 'float32' ? b.allocateFloat32(sizeOf(x.shape)) : allocate(x.dtype, x.shape);
     if (x.dtype === 'float32') unaryFloat(op, b.values<Float32Array>(x), out as Float32Array);
     else unaryInt(op, b.values<Int32Array>(x), out as Int32Array);
     return b.output(out, x.shape, x.dtype);
@@ -32,7 +32,7 @@ export function arithmeticKernel(op: ArithmeticOp) {
     const [x, y] = inputs as [TensorInfo, TensorInfo];
     if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
     const shape = broadcastShape(x.shape, y.shape);
-    const out = allocate(x.dtype, shape);
+    const out = x.dtype === 'float32' ? b.allocateFloat32(sizeOf(shape)) : allocate(x.dtype, shape);
     const scalar = scalarOperand(shape, x, y);
     if (scalar !== null && x.dtype === 'float32') {
       const [tensor, value] = scalar === 'y' ? [x, b.values<Float32Array>(y)[0] as number] : [y, b.values<Float32Array>(x)[0] as number];
