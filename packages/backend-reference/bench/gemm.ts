@@ -1,8 +1,9 @@
 /**
- * `pnpm bench:gemm`: the reference backend's matrix work under both gemm implementations (JS and
- * WebAssembly SIMD), beside PyTorch (tooling/bench/python/torch_baseline.py, one thread) measured
- * in the same run. Figures are medians of wall time, and of this process's CPU time, which other
- * processes sharing the cores disturb less; the load average is printed with them.
+ * `pnpm bench:gemm`: the reference backend's matrix work and fake quantization under both
+ * implementations (JS: gemm and fake quantization in JavaScript; wasm: both in WebAssembly SIMD),
+ * beside PyTorch (tooling/bench/python/torch_baseline.py, one thread) measured in the same run.
+ * Figures are medians of wall time, and of this process's CPU time, which other processes sharing
+ * the cores disturb less; the load average is printed with them.
  * `--rounds N` (default 5) times each figure N times, alternating implementations, and reports
  * the median of the rounds' medians.
  */
@@ -15,6 +16,8 @@ import '../src/index.js';
 import type { GemmImplementation } from '../src/impl/gemm.js';
 import { setGemmImplementation } from '../src/impl/gemm.js';
 import { wasmGemmAvailable } from '../src/impl/gemm-wasm.js';
+import { setElementwiseImplementation } from '../src/impl/elementwise.js';
+import { wasmFakeQuantizeAvailable } from '../src/impl/fake-quantize-wasm.js';
 
 const BATCH = 64;
 
@@ -82,6 +85,50 @@ function convBench(): Bench {
     run: () => P.tidy(() => void P.conv2d(x, w, null, { padding: 1 }).dataSync()),
     dispose: () => { x.dispose(); w.dispose(); },
     runs: 7,
+  };
+}
+
+/** P.fakeQuantize of 2^20 standard normal floats, int8, as torch_baseline.py's fake_quant_1M_ms. */
+function fakeQuantizeBench(): Bench {
+  const x = P.keep(P.randn([1 << 20], { generator: new P.Generator(3) }));
+  return {
+    name: 'fakeQuantize 1M (int8, scale 0.05)',
+    torch: 'fake_quant_1M_ms',
+    target: '≤ 1.0× torch',
+    run: () => P.tidy(() => void P.fakeQuantize(x, 0.05, 0, -128, 127)),
+    dispose: () => x.dispose(),
+    runs: 25,
+  };
+}
+
+/** Brevitas's QuantIdentity (Int8ActPerTensorFloat) in eval mode on 2^20 floats. */
+function quantIdentityBench(): Bench {
+  const x = P.keep(P.randn([1 << 20], { generator: new P.Generator(4) }));
+  const layer = new P.QuantIdentity();
+  layer.eval();
+  return {
+    name: 'QuantIdentity eval 1M (Int8ActPerTensorFloat)',
+    torch: 'fake_quant_1M_ms',
+    target: '≤ 1.0× torch',
+    run: () => P.noGrad(() => P.tidy(() => void layer.forward(x))),
+    dispose: () => { layer.dispose(); x.dispose(); },
+    runs: 25,
+  };
+}
+
+/** The fused gradient of a 4-bit activation of LeNet-5's first convolution (batch 64). */
+function fakeQuantizeGradBench(): Bench {
+  const generator = new P.Generator(5);
+  const x = P.keep(P.randn([BATCH, 6, 24, 24], { generator }));
+  const dy = P.keep(P.randn([BATCH, 6, 24, 24], { generator }));
+  const s = P.keep(P.scalar(0.3));
+  const zp = P.keep(P.scalar(0));
+  const attrs = { quantMin: 0, quantMax: 15, straightThroughClamp: false };
+  return {
+    name: 'FakeQuantizeGrad [64, 6, 24, 24] (uint4)',
+    run: () => P.tidy(() => void P.engine().runKernelMulti(P.FakeQuantizeGrad, [dy, x, s, zp], attrs)),
+    dispose: () => { for (const t of [x, dy, s, zp]) t.dispose(); },
+    runs: 25,
   };
 }
 
@@ -171,11 +218,18 @@ async function main(): Promise<void> {
   await P.setBackend('reference');
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : 5;
-  const implementations: GemmImplementation[] = wasmGemmAvailable() ? ['js', 'wasm'] : ['js'];
+  const implementations: GemmImplementation[] = wasmGemmAvailable() && wasmFakeQuantizeAvailable() ? ['js', 'wasm'] : ['js'];
+  const select = (which: GemmImplementation): void => {
+    setGemmImplementation(which);
+    setElementwiseImplementation(which);
+  };
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`node ${process.version}, load average before: ${load()}; ${rounds} rounds`);
 
   const benches = [
+    fakeQuantizeBench(),
+    quantIdentityBench(),
+    fakeQuantizeGradBench(),
     matmulBench(),
     convBench(),
     trainStepBench('LeNet-5 float train step (batch 64)', floatLeNet5, 'float_train_step_ms', '≤ 42 ms (5× torch 8.5 ms)'),
@@ -185,7 +239,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (const bench of benches) {
       for (const which of implementations) {
-        setGemmImplementation(which);
+        select(which);
         const key = `${bench.name}|${which}`;
         results.set(key, [...(results.get(key) ?? []), time(bench.run, bench.runs)]);
       }

@@ -10,5 +10,6 @@ export { ReferenceBackend } from './reference-backend.js';
 export { referenceKernelConfigs } from './register-all-kernels.js';
 export { roundHalfEven } from './impl/round.js';
 export { gemm, gemmImplementation, setGemmImplementation } from './impl/gemm.js';
+export { elementwiseImplementation, setElementwiseImplementation } from './impl/elementwise.js';
 
 registerBackend('reference', () => new ReferenceBackend(), 1);

@@ -2,9 +2,46 @@
  * Elementwise loops. Each op has its own loop (a switch outside the loop, not a callback inside
  * it): V8 then compiles every loop for one operation, which is about 20× faster than a shared
  * loop calling a different function per kernel.
+ *
+ * Fake quantization (and its gradient, fake-quantize-grad.ts) has a second implementation in
+ * WebAssembly SIMD (fake-quantize-wasm.ts), bit-identical to these loops and used wherever the
+ * runtime accepts the module. `setElementwiseImplementation` or the environment variable
+ * PARVUS_REFERENCE_ELEMENTWISE=js|wasm picks one, so that tests can run both.
  */
+import { broadcastIndices } from './broadcast.js';
+import type { QuantParameterRuns } from './fake-quantize-wasm.js';
+import { fakeQuantizeWasm, wasmFakeQuantizeAvailable } from './fake-quantize-wasm.js';
 import { ROUND_MAGIC, roundHalfEven } from './round.js';
 import { torchExp, torchSigmoid } from './torch-exp.js';
+
+export type { QuantParameterRuns } from './fake-quantize-wasm.js';
+
+export type ElementwiseImplementation = 'js' | 'wasm';
+
+function requestedImplementation(): ElementwiseImplementation | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARVUS_REFERENCE_ELEMENTWISE;
+  if (env === undefined || env === '') return undefined;
+  if (env === 'js' || env === 'wasm') return env;
+  throw new Error(`PARVUS_REFERENCE_ELEMENTWISE is '${env}': expected 'js' or 'wasm'.`);
+}
+
+/** undefined until the first use: wasm where available, unless the environment says otherwise. */
+let implementation: ElementwiseImplementation | undefined = requestedImplementation();
+
+/** The implementation that fake quantization and its gradient run now. */
+export function elementwiseImplementation(): ElementwiseImplementation {
+  implementation ??= wasmFakeQuantizeAvailable() ? 'wasm' : 'js';
+  if (implementation === 'wasm' && !wasmFakeQuantizeAvailable()) implementation = 'js';
+  return implementation;
+}
+
+/** Select the elementwise implementation; 'wasm' throws where WebAssembly SIMD is not available. */
+export function setElementwiseImplementation(which: ElementwiseImplementation): void {
+  if (which === 'wasm' && !wasmFakeQuantizeAvailable()) {
+    throw new Error("setElementwiseImplementation('wasm'): this runtime does not run WebAssembly SIMD; the reference backend's fake quantization stays in JavaScript.");
+  }
+  implementation = which;
+}
 
 export type UnaryOp =
   | 'Neg' | 'Abs' | 'Sign' | 'Exp' | 'Log' | 'Log2' | 'Sqrt' | 'Sigmoid' | 'Tanh' | 'Relu'
@@ -231,6 +268,70 @@ export function identity(n: number): Int32Array {
 }
 
 /**
+ * The runs of elements of `shape` that share a scale and a zero point (of `scaleShape` and
+ * `zeroPointShape`, broadcast to it): the trailing axes along which neither parameter varies make
+ * one run, so a per-tensor pair is one run of every element and a per-channel scale [C, 1, 1]
+ * over [N, C, H, W] gives N·C runs of H·W. No elements, no runs.
+ */
+export function quantParameterRuns(shape: readonly number[], scale: Float32Array, scaleShape: readonly number[], zeroPoint: Float32Array, zeroPointShape: readonly number[]): QuantParameterRuns {
+  const rank = shape.length;
+  const n = shape.reduce((p, d) => p * d, 1);
+  if (n === 0) return { count: 0, length: 0, scales: scale, zeroPoints: zeroPoint };
+  if (scale.length === 1 && zeroPoint.length === 1) return { count: 1, length: n, scales: scale, zeroPoints: zeroPoint };
+  // Parameter shapes are right-aligned to `shape`; missing leading axes are 1.
+  const dim = (p: readonly number[], axis: number): number => p[axis - (rank - p.length)] ?? 1;
+  let axis = rank;
+  let length = 1;
+  while (axis > 0 && dim(scaleShape, axis - 1) === 1 && dim(zeroPointShape, axis - 1) === 1) {
+    axis--;
+    length *= shape[axis] as number;
+  }
+  const count = n / length;
+  const outer = shape.slice(0, axis);
+  const leading = (p: readonly number[]): number[] => p.slice(0, Math.max(0, p.length - (rank - axis)));
+  const is = broadcastIndices(outer, leading(scaleShape));
+  const iz = broadcastIndices(outer, leading(zeroPointShape));
+  const scales = new Float32Array(count);
+  const zeroPoints = new Float32Array(count);
+  for (let r = 0; r < count; r++) {
+    scales[r] = scale[is ? (is[r] as number) : r] as number;
+    zeroPoints[r] = zeroPoint[iz ? (iz[r] as number) : r] as number;
+  }
+  return { count, length, scales, zeroPoints };
+}
+
+/** Whether a float32 op reproduces comparisons and clamps with the range exactly (|q| ≤ 2^24). */
+export function exactInFloat32(quantMin: number, quantMax: number): boolean {
+  return Math.fround(quantMin) === quantMin && Math.fround(quantMax) === quantMax;
+}
+
+/**
+ * out = fakeQuantize(x) for each run of elements sharing a scale and zero point: in WebAssembly
+ * under the wasm implementation (for ranges that float32 holds exactly), else in the loops below.
+ * Bit for bit the same either way.
+ */
+export function fakeQuantize(x: Float32Array, out: Float32Array, runs: QuantParameterRuns, quantMin: number, quantMax: number): void {
+  if (elementwiseImplementation() === 'wasm' && exactInFloat32(quantMin, quantMax) && fakeQuantizeWasm(x, out, runs, quantMin, quantMax)) return;
+  const { count, length, scales, zeroPoints } = runs;
+  if (length === 1) {
+    for (let i = 0; i < count; i++) out[i] = fakeQuantizeOne(x[i] as number, scales[i] as number, zeroPoints[i] as number, quantMin, quantMax);
+    return;
+  }
+  const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
+  for (let r = 0; r < count; r++) {
+    fakeQuantizeScalar(x, bits, out, scales[r] as number, zeroPoints[r] as number, quantMin, quantMax, r * length, length);
+  }
+}
+
+/** The plain composite for one element: round, then clamp as torch.clamp does. */
+function fakeQuantizeOne(x: number, scale: number, zeroPoint: number, quantMin: number, quantMax: number): number {
+  const fr = Math.fround;
+  const q = roundHalfEven(fr(fr(x / scale) + zeroPoint));
+  const lo = q < quantMin ? quantMin : q;
+  return fr(fr((quantMax < lo ? quantMax : lo) - zeroPoint) * scale);
+}
+
+/**
  * Fused fake quantization of x[offset, offset+length) with one scale and zero point, equal bit for
  * bit to Brevitas's composite (x / s + zp → round half to even → clamp → − zp → · s), −0 included.
  *
@@ -242,7 +343,10 @@ export function identity(n: number): Int32Array {
 export function fakeQuantizeScalar(x: Float32Array, bits: Int32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
   const fr = Math.fround;
   const end = offset + length;
-  if (zeroPoint === 0 && quantMin < 0 && quantMax > 0) {
+  // The fast paths take the sign of the code from x, so they need a positive scale, and a zero
+  // point of +0 (with −0, a zero code c gives c − (−0) = +0).
+  const signOfX = scale > 0 && Object.is(zeroPoint, 0);
+  if (signOfX && quantMin < 0 && quantMax > 0) {
     for (let i = offset; i < end; i++) {
       const b = bits[i] as number;
       const magnitude = b & 0x7fffffff;
@@ -252,7 +356,7 @@ export function fakeQuantizeScalar(x: Float32Array, bits: Int32Array, out: Float
     }
     return;
   }
-  if (zeroPoint === 0 && quantMin === 0 && quantMax > 0) {
+  if (signOfX && quantMin === 0 && quantMax > 0) {
     // Unsigned: torch's clamp keeps −0 (−0 < 0 is false) but maps negatives to +0.
     for (let i = offset; i < end; i++) {
       const b = bits[i] as number;

@@ -1,3 +1,6 @@
+import { elementwiseImplementation, exactInFloat32 } from './elementwise.js';
+import type { QuantParameterRuns } from './fake-quantize-wasm.js';
+import { fakeQuantizeGradWasm } from './fake-quantize-wasm.js';
 import { ROUND_MAGIC } from './round.js';
 
 export interface FakeQuantizeGradArgs {
@@ -37,5 +40,18 @@ export function fakeQuantizeGradRun(a: FakeQuantizeGradArgs, s: number, zp: numb
     dx[i] = g * m;
     ds[i] = g * f(f(c - zp) - m * scaled);
     dzp[i] = straightThrough ? 0 : f(g * s) * (m - 1);
+  }
+}
+
+/**
+ * The gradient parts for each run of elements sharing a scale and zero point: in WebAssembly under
+ * the wasm implementation (for ranges that float32 holds exactly), else in the loop above. Bit for
+ * bit the same either way.
+ */
+export function fakeQuantizeGrad(a: FakeQuantizeGradArgs, runs: QuantParameterRuns): void {
+  if (elementwiseImplementation() === 'wasm' && exactInFloat32(a.quantMin, a.quantMax) && fakeQuantizeGradWasm(a, runs)) return;
+  const { count, length, scales, zeroPoints } = runs;
+  for (let r = 0; r < count; r++) {
+    fakeQuantizeGradRun(a, scales[r] as number, zeroPoints[r] as number, r * length, (r + 1) * length);
   }
 }
