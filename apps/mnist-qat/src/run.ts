@@ -1,7 +1,8 @@
 /**
- * A whole training run: data, model, optimizer and schedule from the options, then epochs of
- * training each followed by an evaluation on the held-out split. The active backend is the
- * caller's choice (see backend.ts).
+ * Training runs: a float LeNet-5 from scratch (`trainLeNet5`), or a quantized one fine-tuned from
+ * a float model (`fineTuneQuantized`, quantization-aware training). Both are epochs of training,
+ * each followed by an evaluation on the held-out split. The active backend is the caller's choice
+ * (see backend.ts).
  */
 import { Generator, getBackend, memory } from '@parvus/core';
 import { loadMnist } from './mnist-data.js';
@@ -11,7 +12,10 @@ import { LeNet5 } from './model.js';
 import type { LeNet5Layers } from './model.js';
 import { createOptimizer, createScheduler, currentLr } from './optimization.js';
 import type { OptimizerName, ScheduleName } from './optimization.js';
-import { evaluate, trainEpoch } from './train.js';
+import { FLOAT_CONFIG } from './quant-config.js';
+import type { QuantConfig } from './quant-config.js';
+import { COLLECT_STATS_STEPS, quantLayers, weightScalesFrom } from './quant-layers.js';
+import { calibrate, evaluate, trainEpoch } from './train.js';
 import type { StepInfo } from './train.js';
 
 export interface TrainingOptions {
@@ -51,6 +55,7 @@ export interface Timings {
 
 export interface TrainingRun {
   backend: string;
+  config: QuantConfig;
   options: TrainingOptions;
   model: LeNet5;
   train: MnistDataset;
@@ -58,44 +63,56 @@ export interface TrainingRun {
   epochs: EpochRecord[];
   /** The loss of every training step, in order. */
   stepLosses: number[];
+  /**
+   * Post-training quantization, for a fine-tuned quantized model: held-out accuracy with the float
+   * weights after calibrating the activation scales, before any quantization-aware training.
+   */
+  ptqTestAccuracy: number | null;
   finalTestAccuracy: number;
   finalTestLoss: number;
   timings: Timings;
+  /** Where the weights came from: 'random' (seeded), 'float' (fine-tuned from the float run) or a checkpoint path. */
+  init: string;
 }
 
 export interface RunHooks {
-  onStart?(info: { backend: string; trainExamples: number; testExamples: number; parameters: number }): void;
+  onStart?(info: { backend: string; config: QuantConfig; trainExamples: number; testExamples: number; parameters: number }): void;
   onEpochStart?(epoch: number, steps: number): void;
   /** After each step; `liveTensors` is core's live tensor count at that point. */
   onStep?(epoch: number, info: StepInfo, liveTensors: number): void;
   onEpochEnd?(record: EpochRecord): void;
 }
 
+interface Datasets {
+  train: MnistDataset;
+  test: MnistDataset;
+}
+
+function datasets(splits: Mnist, options: TrainingOptions, generator: Generator): Datasets {
+  return {
+    train: new MnistDataset(splits.train, options.shift > 0 ? { augment: { maxShift: options.shift, generator } } : {}),
+    test: new MnistDataset(splits.test),
+  };
+}
+
 /**
- * Train a LeNet-5 as `options` say, on `data` (default: the fixed split, loaded now). One
- * generator, seeded with `options.seed`, draws the initial weights, then every epoch's shuffle
- * and the shifts of the images, so a seed reproduces a run exactly on a given backend. The caller
- * owns the returned model (dispose it when done).
+ * Train `model` as `options` say. `generator` shuffles and shifts; the caller owns the model
+ * (it is disposed here only if training fails).
  */
-export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist, layers?: LeNet5Layers): Promise<TrainingRun> {
-  const start = performance.now();
-  const splits = data ?? loadMnist();
-  const generator = new Generator(options.seed);
-  const model = new LeNet5({ generator, ...(layers ? { layers } : {}) });
-  const train = new MnistDataset(splits.train, options.shift > 0 ? { augment: { maxShift: options.shift, generator } } : {});
-  const test = new MnistDataset(splits.test);
+async function train(model: LeNet5, config: QuantConfig, options: TrainingOptions, hooks: RunHooks, data: Datasets, generator: Generator, start: number, init: string, ptqTestAccuracy: number | null = null): Promise<TrainingRun> {
+  const { train: trainSet, test } = data;
   const optimizer = createOptimizer(model.parameters(), options);
-  const scheduler = createScheduler(optimizer, options);
+  const scheduler = options.epochs > 0 ? createScheduler(optimizer, options) : null;
   const loadSeconds = (performance.now() - start) / 1000;
-  hooks.onStart?.({ backend: getBackend(), trainExamples: train.length, testExamples: test.length, parameters: model.parameterCount() });
+  hooks.onStart?.({ backend: getBackend(), config, trainExamples: trainSet.length, testExamples: test.length, parameters: model.parameterCount() });
   const epochs: EpochRecord[] = [];
   const stepLosses: number[] = [];
   let steps = 0;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const lr = currentLr(optimizer);
-      hooks.onEpochStart?.(epoch, Math.ceil(train.length / options.batchSize));
-      const trained = await trainEpoch(model, optimizer, train, {
+      hooks.onEpochStart?.(epoch, Math.ceil(trainSet.length / options.batchSize));
+      const trained = await trainEpoch(model, optimizer, trainSet, {
         batchSize: options.batchSize,
         generator,
         onStep: (info) => {
@@ -130,12 +147,14 @@ export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}
   const last = epochs[epochs.length - 1];
   return {
     backend: getBackend(),
+    config,
     options: { ...options },
     model,
-    train,
+    train: trainSet,
     test,
     epochs,
     stepLosses,
+    ptqTestAccuracy,
     finalTestAccuracy: last?.testAccuracy ?? NaN,
     finalTestLoss: last?.testLoss ?? NaN,
     timings: {
@@ -144,8 +163,81 @@ export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}
       trainSeconds,
       evalSeconds: epochs.reduce((s, e) => s + e.evalSeconds, 0),
       steps,
-      stepsPerSecond: steps / trainSeconds,
-      meanStepMs: (1000 * trainSeconds) / steps,
+      stepsPerSecond: steps > 0 ? steps / trainSeconds : 0,
+      meanStepMs: steps > 0 ? (1000 * trainSeconds) / steps : 0,
     },
+    init,
   };
+}
+
+/**
+ * Train a LeNet-5 from seeded random weights, as `options` say, on `data` (default: the fixed
+ * split, loaded now). One generator, seeded with `options.seed`, draws the initial weights, then
+ * every epoch's shuffle and the shifts of the images, so a seed reproduces a run exactly on a
+ * given backend. `layers` default to float ones. The caller owns the returned model.
+ */
+export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist, layers?: LeNet5Layers, config: QuantConfig = FLOAT_CONFIG): Promise<TrainingRun> {
+  const start = performance.now();
+  const splits = data ?? loadMnist();
+  const generator = new Generator(options.seed);
+  const model = new LeNet5({ generator, ...(layers ? { layers } : {}) });
+  return train(model, config, options, hooks, datasets(splits, options, generator), generator, start, 'random');
+}
+
+/** Thrown when a float state dict does not fit a quantized LeNet-5 beyond the quantizers' own entries. */
+export class IncompatibleWeightsError extends Error {
+  override readonly name = 'IncompatibleWeightsError';
+}
+
+/**
+ * A quantized LeNet-5 for `config` holding the float model's weights and biases: the learned
+ * weight scales start at the MSE-optimal scales of those weights, the activation scales from
+ * statistics of the first training steps.
+ */
+export function quantizedFromFloat(floatModel: LeNet5, config: QuantConfig): LeNet5 {
+  const weightBitWidth = config.weightBitWidth;
+  if (weightBitWidth === null) throw new Error(`quantizedFromFloat: configuration '${config.name}' is not quantized.`);
+  const model = new LeNet5({ layers: quantLayers(config, weightScalesFrom(floatModel, weightBitWidth)) });
+  const { missingKeys, unexpectedKeys } = model.loadStateDict(floatModel.stateDict(), { strict: false });
+  // Only quantizer state (learned scales) may be missing: every weight and bias must land.
+  const notQuantizer = missingKeys.filter((key) => !/Quant\./.test(key));
+  if (unexpectedKeys.length > 0 || notQuantizer.length > 0) {
+    model.dispose();
+    throw new IncompatibleWeightsError(`The float weights do not fit the ${config.name} LeNet-5: missing ${JSON.stringify(notQuantizer)}, unexpected ${JSON.stringify(unexpectedKeys)}.`);
+  }
+  return model;
+}
+
+/**
+ * Quantization-aware training: a quantized LeNet-5 for `config`, initialised from `floatModel`
+ * (which is not changed), its activation scales calibrated on `COLLECT_STATS_STEPS` training
+ * batches (the post-training-quantization accuracy is measured there), then trained as `options` say. The generator is seeded with `options.seed`
+ * for each configuration, so a configuration's result does not depend on which others ran.
+ * The caller owns the returned model.
+ */
+export async function fineTuneQuantized(floatModel: LeNet5, config: QuantConfig, options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist): Promise<TrainingRun> {
+  const start = performance.now();
+  const splits = data ?? loadMnist();
+  const generator = new Generator(options.seed);
+  const model = quantizedFromFloat(floatModel, config);
+  const sets = datasets(splits, options, generator);
+  let ptq: number;
+  try {
+    calibrate(model, new MnistDataset(splits.train), { steps: COLLECT_STATS_STEPS, batchSize: options.batchSize, generator: new Generator(options.seed) });
+    ptq = (await evaluate(model, sets.test)).accuracy;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return train(model, config, options, hooks, sets, generator, start, 'float', ptq);
+}
+
+/** A run record for a model that was loaded rather than trained: its held-out accuracy, no epochs. */
+export async function evaluatedRun(model: LeNet5, config: QuantConfig, options: TrainingOptions, init: string, data?: Mnist): Promise<TrainingRun> {
+  const start = performance.now();
+  const splits = data ?? loadMnist();
+  const generator = new Generator(options.seed);
+  const run = await train(model, config, { ...options, epochs: 0 }, {}, datasets(splits, options, generator), generator, start, init);
+  const evaluated = await evaluate(model, run.test);
+  return { ...run, finalTestAccuracy: evaluated.accuracy, finalTestLoss: evaluated.loss, timings: { ...run.timings, evalSeconds: evaluated.seconds, totalSeconds: (performance.now() - start) / 1000 } };
 }

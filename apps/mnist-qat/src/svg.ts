@@ -33,6 +33,7 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial,
 const PANEL_WIDTH = 480;
 const PANEL_HEIGHT = 320;
 const MARGIN = { left: 64, right: 16, top: 36, bottom: 48 };
+const ORANGE = '#d9731a';
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -149,16 +150,21 @@ export function chartsSvg(title: string, panels: readonly Panel[]): string {
 
 export interface HistogramOptions {
   title: string;
-  /** A second line under the title (e.g. summary statistics). */
-  subtitle?: string;
+  /** Lines under the title (e.g. summary statistics). */
+  subtitle?: string | readonly string[];
   xLabel?: string;
   bins?: number;
   color?: string;
+  /**
+   * A quantization grid to draw over the histogram: a stem at each level (dequantized value),
+   * its height the share of values quantized to it, against a second axis on the right.
+   */
+  grid?: { levels: readonly number[]; shares: readonly number[]; label?: string; color?: string };
 }
 
-/** Equal-width bins over [min, max] of the values: counts and edges. */
-export function histogram(values: ArrayLike<number>, bins: number): { counts: number[]; edges: number[] } {
-  const [lo, hi] = extent(Array.from(values));
+/** Equal-width bins over [lo, hi] (default: the values' min and max): counts and edges. */
+export function histogram(values: ArrayLike<number>, bins: number, range?: readonly [number, number]): { counts: number[]; edges: number[] } {
+  const [lo, hi] = range ?? extent(Array.from(values));
   const counts = new Array<number>(bins).fill(0);
   const width = (hi - lo) / bins;
   for (let i = 0; i < values.length; i++) {
@@ -170,14 +176,27 @@ export function histogram(values: ArrayLike<number>, bins: number): { counts: nu
   return { counts, edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width) };
 }
 
-/** A histogram of `values` as an SVG document. */
+/** A histogram of `values` as an SVG document, with an optional quantization grid over it. */
 export function histogramSvg(values: ArrayLike<number>, options: HistogramOptions): string {
   const bins = options.bins ?? 40;
   const color = options.color ?? '#3b6ea8';
-  const { counts, edges } = histogram(values, bins);
-  const width = 520;
-  const height = 320;
-  const m = { left: 56, right: 16, top: options.subtitle ? 52 : 36, bottom: 44 };
+  const grid = options.grid && options.grid.levels.length > 0 ? options.grid : null;
+  // With a grid, the x range covers the values and the grid's end levels, half a step beyond.
+  let range: [number, number] | undefined;
+  if (grid) {
+    const [vLo, vHi] = extent(Array.from(values));
+    const levels = grid.levels;
+    const first = levels[0] as number;
+    const last = levels[levels.length - 1] as number;
+    // Half a step beyond the end levels (for two levels, as binary grids have, a tenth of their span).
+    const pad = levels.length > 2 ? Math.abs((levels[1] as number) - first) / 2 : Math.abs(last - first) / 10;
+    range = [Math.min(vLo, first - pad), Math.max(vHi, last + pad)];
+  }
+  const { counts, edges } = histogram(values, bins, range);
+  const width = 560;
+  const height = 340;
+  const subtitles = options.subtitle === undefined ? [] : typeof options.subtitle === 'string' ? [options.subtitle] : options.subtitle;
+  const m = { left: 56, right: grid ? 56 : 16, top: 36 + 15 * subtitles.length, bottom: 44 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const xLo = edges[0] as number;
@@ -191,7 +210,7 @@ export function histogramSvg(values: ArrayLike<number>, options: HistogramOption
     `<rect width="${width}" height="${height}" fill="#fafafa"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(options.title)}</text>`,
   ];
-  if (options.subtitle) out.push(`<text x="${width / 2}" y="40" text-anchor="middle" font-size="11" fill="#555">${escapeXml(options.subtitle)}</text>`);
+  subtitles.forEach((line, i) => out.push(`<text x="${width / 2}" y="${40 + 15 * i}" text-anchor="middle" font-size="11" fill="#555">${escapeXml(line)}</text>`));
   out.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="#fff" stroke="#888"/>`);
   for (const t of niceTicks(0, yHi)) {
     out.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${r(sy(t))}" y2="${r(sy(t))}" stroke="#e4e4e4"/>`);
@@ -201,14 +220,118 @@ export function histogramSvg(values: ArrayLike<number>, options: HistogramOption
     if (count === 0) return;
     const x = sx(edges[i] as number);
     const w = sx(edges[i + 1] as number) - x;
-    out.push(`<rect x="${r(x)}" y="${r(sy(count))}" width="${r(Math.max(w - 0.5, 0.5))}" height="${r(sy(0) - sy(count))}" fill="${color}"><title>[${niceLabel(edges[i] as number)}, ${niceLabel(edges[i + 1] as number)}): ${count}</title></rect>`);
+    out.push(`<rect x="${r(x)}" y="${r(sy(count))}" width="${r(Math.max(w - 0.5, 0.5))}" height="${r(sy(0) - sy(count))}" fill="${color}"${grid ? ' fill-opacity="0.75"' : ''}><title>[${niceLabel(edges[i] as number)}, ${niceLabel(edges[i + 1] as number)}): ${count}</title></rect>`);
   });
+  if (grid) out.push(gridOverlay(grid, { sx, top: m.top, plotH, right: m.left + plotW }));
   for (const t of niceTicks(xLo, xHi, 6)) {
     out.push(`<line x1="${r(sx(t))}" x2="${r(sx(t))}" y1="${m.top + plotH}" y2="${m.top + plotH + 5}" stroke="#888"/>`);
     out.push(`<text x="${r(sx(t))}" y="${m.top + plotH + 18}" text-anchor="middle" font-size="11">${escapeXml(niceLabel(t))}</text>`);
   }
   out.push(`<text x="${m.left + plotW / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel ?? 'value')}</text>`);
   out.push(`<text x="14" y="${m.top + plotH / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${m.top + plotH / 2})">count</text>`);
+  if (grid) {
+    const x = width - 12;
+    out.push(`<text x="${x}" y="${m.top + plotH / 2}" text-anchor="middle" font-size="12" fill="${grid.color ?? ORANGE}" transform="rotate(-90 ${x} ${m.top + plotH / 2})">share quantized to each level (%)</text>`);
+    const lx = m.left + 10;
+    out.push(`<rect x="${lx - 4}" y="${m.top + 4}" width="250" height="36" fill="#fff" fill-opacity="0.85"/>`);
+    out.push(`<rect x="${lx}" y="${m.top + 8}" width="14" height="9" fill="${color}" fill-opacity="0.75"/>`);
+    out.push(`<text x="${lx + 20}" y="${m.top + 17}" font-size="11">float (latent) weights</text>`);
+    out.push(`<line x1="${lx + 7}" x2="${lx + 7}" y1="${m.top + 22}" y2="${m.top + 34}" stroke="${grid.color ?? ORANGE}" stroke-width="2"/>`);
+    out.push(`<text x="${lx + 20}" y="${m.top + 32}" font-size="11">${escapeXml(grid.label ?? 'quantization grid')}</text>`);
+  }
+  out.push('</svg>', '');
+  return out.join('\n');
+}
+
+
+/** Stems at the grid's levels (height: share of values on the level), with a right-hand axis. */
+function gridOverlay(grid: NonNullable<HistogramOptions['grid']>, at: { sx: (x: number) => number; top: number; plotH: number; right: number }): string {
+  const color = grid.color ?? ORANGE;
+  const maxShare = Math.max(1e-9, ...grid.shares) * 1.05;
+  const sy = (share: number): number => at.top + (1 - share / maxShare) * at.plotH;
+  const out: string[] = [];
+  for (const t of niceTicks(0, 100 * maxShare, 5)) {
+    out.push(`<line x1="${r(at.right)}" x2="${r(at.right + 5)}" y1="${r(sy(t / 100))}" y2="${r(sy(t / 100))}" stroke="${color}"/>`);
+    out.push(`<text x="${r(at.right + 8)}" y="${r(sy(t / 100) + 4)}" font-size="11" fill="${color}">${escapeXml(niceLabel(t))}</text>`);
+  }
+  // Many levels (8 bits: 255) are drawn as a band with thin stems, few as dashed lines with dots.
+  const dense = grid.levels.length > 64;
+  if (dense) {
+    const x0 = at.sx(grid.levels[0] as number);
+    const x1 = at.sx(grid.levels[grid.levels.length - 1] as number);
+    out.push(`<rect x="${r(x0)}" y="${r(at.top)}" width="${r(x1 - x0)}" height="${r(at.plotH)}" fill="${color}" fill-opacity="0.06"/>`);
+  }
+  grid.levels.forEach((level, i) => {
+    const x = at.sx(level);
+    const share = grid.shares[i] ?? 0;
+    if (!dense) out.push(`<line x1="${r(x)}" x2="${r(x)}" y1="${r(at.top + at.plotH)}" y2="${r(at.top)}" stroke="${color}" stroke-opacity="0.3" stroke-dasharray="3 3"/>`);
+    if (share <= 0) return;
+    out.push(`<line x1="${r(x)}" x2="${r(x)}" y1="${r(at.top + at.plotH)}" y2="${r(sy(share))}" stroke="${color}" stroke-width="${dense ? 1 : 2}"><title>${niceLabel(level)}: ${(100 * share).toFixed(2)}%</title></line>`);
+    if (!dense) out.push(`<circle cx="${r(x)}" cy="${r(sy(share))}" r="3" fill="${color}"/>`);
+  });
+  return `<g>${out.join('')}</g>`;
+}
+
+export interface Bar {
+  label: string;
+  value: number;
+  color: string;
+  /** Text above the bar (default: the value). */
+  annotation?: string;
+  /** A second line under the label. */
+  sublabel?: string;
+}
+
+export interface BarChartOptions {
+  title: string;
+  subtitle?: string;
+  yLabel: string;
+  /** The y range; bars start at its lower end (say so in the subtitle when it is not 0). */
+  yRange: readonly [number, number];
+  /** A dashed horizontal reference line (e.g. the float model's accuracy). */
+  reference?: { value: number; label: string };
+}
+
+/** Vertical bars as an SVG document. */
+export function barChartSvg(bars: readonly Bar[], options: BarChartOptions): string {
+  const width = Math.max(420, 110 * bars.length + 120);
+  const height = 360;
+  const m = { left: 64, right: 24, top: options.subtitle ? 56 : 40, bottom: 60 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const [yLo, yHi] = options.yRange;
+  const sy = (y: number): number => m.top + (1 - (Math.min(Math.max(y, yLo), yHi) - yLo) / (yHi - yLo)) * plotH;
+  const slot = plotW / Math.max(bars.length, 1);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} fill="#222">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="#fafafa"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="16" font-weight="700">${escapeXml(options.title)}</text>`,
+  ];
+  if (options.subtitle) out.push(`<text x="${width / 2}" y="40" text-anchor="middle" font-size="11" fill="#555">${escapeXml(options.subtitle)}</text>`);
+  out.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="#fff" stroke="#888"/>`);
+  for (const t of niceTicks(yLo, yHi)) {
+    out.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${r(sy(t))}" y2="${r(sy(t))}" stroke="#e4e4e4"/>`);
+    out.push(`<text x="${m.left - 6}" y="${r(sy(t) + 4)}" text-anchor="end" font-size="11">${escapeXml(niceLabel(t))}</text>`);
+  }
+  bars.forEach((bar, i) => {
+    const cx = m.left + slot * (i + 0.5);
+    const w = Math.min(64, slot * 0.6);
+    const top = sy(bar.value);
+    if (Number.isFinite(bar.value)) {
+      out.push(`<rect x="${r(cx - w / 2)}" y="${r(top)}" width="${r(w)}" height="${r(sy(yLo) - top)}" fill="${bar.color}"><title>${escapeXml(`${bar.label}: ${bar.annotation ?? niceLabel(bar.value)}`)}</title></rect>`);
+      out.push(`<text x="${r(cx)}" y="${r(top - 5)}" text-anchor="middle" font-size="12" font-weight="600">${escapeXml(bar.annotation ?? niceLabel(bar.value))}</text>`);
+    }
+    out.push(`<text x="${r(cx)}" y="${r(m.top + plotH + 18)}" text-anchor="middle" font-size="12" font-weight="600">${escapeXml(bar.label)}</text>`);
+    if (bar.sublabel) out.push(`<text x="${r(cx)}" y="${r(m.top + plotH + 33)}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(bar.sublabel)}</text>`);
+  });
+  if (options.reference && Number.isFinite(options.reference.value)) {
+    const y = sy(options.reference.value);
+    out.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${r(y)}" y2="${r(y)}" stroke="#555" stroke-dasharray="6 4"/>`);
+    out.push(`<text x="${m.left + plotW - 4}" y="${r(y - 4)}" text-anchor="end" font-size="11" fill="#555">${escapeXml(options.reference.label)}</text>`);
+  }
+  const yMid = m.top + plotH / 2;
+  out.push(`<text x="16" y="${r(yMid)}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${r(yMid)})">${escapeXml(options.yLabel)}</text>`);
   out.push('</svg>', '');
   return out.join('\n');
 }

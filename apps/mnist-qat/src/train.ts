@@ -90,3 +90,30 @@ export async function evaluate(model: Module, dataset: Dataset, batchSize = 500)
   }
   return { loss: lossSum / dataset.length, accuracy: correct / dataset.length, examples: dataset.length, seconds: (performance.now() - start) / 1000 };
 }
+
+/**
+ * Calibration: `steps` batches through `model` in training mode without gradients and without
+ * updating weights, so that runtime-statistics quantizers (the activation and input scales)
+ * collect their statistics. Returns the number of batches run.
+ */
+export function calibrate(model: Module, dataset: Dataset, options: { steps: number; batchSize: number; generator: Generator }): number {
+  const loader = new DataLoader(dataset, { batchSize: options.batchSize, shuffle: true, generator: options.generator });
+  const wasTraining = model.training;
+  model.train();
+  let done = 0;
+  try {
+    if (options.steps > 0) {
+      for (const batch of loader) {
+        const [images, labels] = batch as [Tensor, Tensor];
+        noGrad(() => tidy(() => void model.forward(images)));
+        images.dispose();
+        labels.dispose();
+        done += 1;
+        if (done >= options.steps) break;
+      }
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return done;
+}

@@ -14,13 +14,28 @@ describe('parvus-mnist', () => {
   it('prints its options with --help', () => {
     const { status, stdout } = run('--', '--help');
     expect(status).toBe(0);
-    for (const flag of ['--epochs', '--batch-size', '--lr', '--optimizer', '--schedule', '--seed', '--shift', '--backend', '--out']) expect(stdout).toContain(flag);
+    for (const flag of ['--configs', '--input-bit-width', '--epochs', '--qat-epochs', '--batch-size', '--lr', '--optimizer', '--qat-lr', '--qat-optimizer', '--schedule', '--seed', '--shift', '--float-checkpoint', '--backend', '--out']) {
+      expect(stdout).toContain(flag);
+    }
   });
 
   it('explains a backend that is not installed, listing those that are, and exits with status 2', () => {
     const { status, stderr } = run('--backend', 'webgpu-nope');
     expect(status).toBe(2);
     expect(stderr).toMatch(/^error: Backend 'webgpu-nope' is not available: the package @parvus\/backend-webgpu-nope is not installed for @parvus\/mnist-qat\. Available: .*'reference'/);
+  });
+
+  it('rejects a bad bit width naming the option, and exits with status 2', () => {
+    const { status, stderr } = run('--configs', 'float,w4a1');
+    expect(status).toBe(2);
+    expect(stderr.trim()).toBe("error: --configs: 'w4a1' has 1-bit activations: activation bit widths go from 2 to 16.");
+    expect(run('--input-bit-width', '0').stderr.trim()).toBe("error: --input-bit-width needs an integer from 2 to 16, got '0'.");
+  });
+
+  it('explains a float checkpoint it cannot use', () => {
+    const { status, stderr } = run('--float-checkpoint', 'no/such/file.safetensors', '--out', '/tmp/parvus-mnist-never-written');
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^error: Cannot read the checkpoint 'no\/such\/file.safetensors'/);
   });
 
   it('rejects an unknown option with the usage', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartsSvg, escapeXml, histogram, histogramSvg, niceLabel, niceTicks } from '../src/svg.js';
+import { barChartSvg, chartsSvg, escapeXml, histogram, histogramSvg, niceLabel, niceTicks } from '../src/svg.js';
 
 /** Every opened element is closed, in order (a small well-formedness check without an XML parser). */
 function expectWellFormed(svg: string): void {
@@ -46,5 +46,33 @@ describe('SVG charts', () => {
     expectWellFormed(svg);
     expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(3);
     expectWellFormed(histogramSvg(new Float32Array([2, 2, 2]), { title: 'constant' }));
+  });
+
+  it('histograms with a quantization grid: stems on the levels, the range covering both', () => {
+    const values = Float32Array.from([-0.05, 0.01, 0.02, 0.02, 0.06]);
+    expect(histogram(values, 4, [-0.1, 0.1]).edges.map((e) => Number(e.toFixed(12)))).toEqual([-0.1, -0.05, 0, 0.05, 0.1]);
+    const levels = [-3, -2, -1, 0, 1, 2, 3].map((i) => i * 0.025);
+    const svg = histogramSvg(values, { title: 'w', subtitle: ['stats', 'grid'], bins: 8, grid: { levels, shares: [0, 0.2, 0, 0.6, 0, 0.2, 0], label: '3-bit' } });
+    expectWellFormed(svg);
+    expect(svg.match(/stroke-dasharray="3 3"/g)).toHaveLength(7); // every level
+    expect(svg.match(/<circle /g)).toHaveLength(3); // the levels holding values
+    expect(svg).toContain('share quantized to each level (%)');
+    expect(svg).toContain('>3-bit</text>');
+    // 255 levels: a band and thin stems instead of dashed lines and dots.
+    const dense = Array.from({ length: 255 }, (_, i) => (i - 127) * 0.001);
+    const svg8 = histogramSvg(values, { title: 'w8', grid: { levels: dense, shares: dense.map((_, i) => (i === 127 ? 1 : 0)) } });
+    expectWellFormed(svg8);
+    expect(svg8).not.toContain('stroke-dasharray="3 3"');
+    expect(svg8.match(/<circle /g)).toBeNull();
+  });
+
+  it('a bar chart with labels, annotations and a reference line', () => {
+    const svg = barChartSvg(
+      [{ label: 'float', value: 98.1, color: '#555' }, { label: 'w4a4', sublabel: 'W 4-bit', value: 97.8, color: '#2a9d5c', annotation: '97.80%' }, { label: 'broken', value: NaN, color: '#f00' }],
+      { title: 'Accuracy', subtitle: 'from 95%', yLabel: '%', yRange: [95, 100], reference: { value: 98.1, label: 'float 98.10%' } },
+    );
+    expectWellFormed(svg);
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(2);
+    for (const text of ['>97.80%</text>', '>98.1</text>', '>W 4-bit</text>', '>broken</text>', 'float 98.10%', 'stroke-dasharray="6 4"']) expect(svg).toContain(text);
   });
 });

@@ -5,7 +5,7 @@
  * core's ops (and, for asynchronous backends, kernel time is dispatch time only).
  */
 import * as P from '@parvus/core';
-import { createLeNet5Bench } from './lenet5.js';
+import { COLLECT_STATS_STEPS, createLeNet5Bench } from './lenet5.js';
 
 export interface KernelShare {
   kernel: string;
@@ -17,6 +17,8 @@ export interface KernelShare {
 
 export interface Breakdown {
   backend: string;
+  /** Which LeNet-5: 'float' or 'w4a4'. */
+  variant: 'float' | 'w4a4';
   steps: number;
   msPerStep: number;
   kernels: KernelShare[];
@@ -24,7 +26,7 @@ export interface Breakdown {
   outsideKernelsMsPerStep: number;
 }
 
-export function trainStepBreakdown(backend: string, steps = 20): Breakdown {
+export function trainStepBreakdown(backend: string, steps = 20, variant: 'float' | 'w4a4' = 'float'): Breakdown {
   const names = P.getKernelsForBackend(backend);
   const originals = new Map<string, P.KernelFunc<never>>();
   const time = new Map<string, number>();
@@ -51,9 +53,10 @@ export function trainStepBreakdown(backend: string, steps = 20): Breakdown {
       }) as P.KernelFunc<never>,
     });
   }
-  const bench = createLeNet5Bench();
+  const bench = createLeNet5Bench(0, variant);
   try {
-    for (let i = 0; i < 3; i++) bench.trainStep();
+    // Past the W4A4 model's activation statistics: the steady state is timed.
+    for (let i = 0; i < (variant === 'w4a4' ? COLLECT_STATS_STEPS + 3 : 3); i++) bench.trainStep();
     time.clear();
     calls.clear();
     const t0 = performance.now();
@@ -63,7 +66,7 @@ export function trainStepBreakdown(backend: string, steps = 20): Breakdown {
     const kernels = [...time.entries()]
       .map(([kernel, ms]) => ({ kernel, msPerStep: ms / steps, callsPerStep: (calls.get(kernel) ?? 0) / steps, share: ms / total }))
       .sort((a, b) => b.msPerStep - a.msPerStep);
-    return { backend, steps, msPerStep: total / steps, kernels, outsideKernelsMsPerStep: (total - inKernels) / steps };
+    return { backend, variant, steps, msPerStep: total / steps, kernels, outsideKernelsMsPerStep: (total - inKernels) / steps };
   } finally {
     bench.dispose();
     for (const [name, original] of originals) {
@@ -74,7 +77,7 @@ export function trainStepBreakdown(backend: string, steps = 20): Breakdown {
 }
 
 export function printBreakdown(b: Breakdown): void {
-  console.log(`${b.backend}/lenet5-float-train-step by kernel (${b.steps} steps, ${b.msPerStep.toFixed(1)} ms per step with timers):`);
+  console.log(`${b.backend}/lenet5-${b.variant}-train-step by kernel (${b.steps} steps, ${b.msPerStep.toFixed(1)} ms per step with timers):`);
   const rows = b.kernels.map((k) => ({
     kernel: k.kernel,
     'ms/step': k.msPerStep.toFixed(2),

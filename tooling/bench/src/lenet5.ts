@@ -1,7 +1,8 @@
 /**
- * Training figures (issue #3, modules): the float LeNet-5 of the main job, built from core's
- * layers exactly as python/torch_baseline.py builds it in PyTorch (nn.Sequential, batch 64,
- * cross-entropy, SGD with momentum 0.9), so the two figures compare one to one.
+ * Training figures: LeNet-5 of the main job, float (issue #3) and W4A4 quantization-aware
+ * (issue #5), built from core's layers as python/torch_baseline.py builds them in PyTorch
+ * (nn.Sequential, batch 64, cross-entropy, SGD with momentum 0.9), so the figures compare one to
+ * one. The W4A4 model has apps/mnist-qat's quantizers (see quantLeNet5W4A4).
  */
 import * as P from '@parvus/core';
 import type { Figure } from './measure.js';
@@ -27,6 +28,42 @@ export function floatLeNet5(generator: P.Generator): P.Sequential {
   );
 }
 
+/** Steps of activation statistics before the learned activation scales take over (apps/mnist-qat's choice). */
+export const COLLECT_STATS_STEPS = 30;
+
+/**
+ * apps/mnist-qat's W4A4 LeNet-5: an 8-bit QuantIdentity on the input; 4-bit weights
+ * (Int8WeightPerTensorFloat at 4 bits with a learned scale) and Int32Bias in every weight layer;
+ * 4-bit QuantReLUs returning QuantTensors through max-pooling; float logits. (The app initialises
+ * the weight scales from the float weights; the value does not change the cost.)
+ */
+export function quantLeNet5W4A4(generator: P.Generator): P.Sequential {
+  const weights = {
+    weightQuant: P.Int8WeightPerTensorFloat,
+    weightBitWidth: 4,
+    weightScalingImplType: P.ScalingImplType.PARAMETER,
+    weightScalingConst: 0.5,
+    biasQuant: P.Int32Bias,
+    generator,
+  };
+  const relu = (): P.QuantReLU => new P.QuantReLU({ bitWidth: 4, returnQuantTensor: true, collectStatsSteps: COLLECT_STATS_STEPS });
+  return new P.Sequential(
+    new P.QuantIdentity({ bitWidth: 8, returnQuantTensor: true, collectStatsSteps: COLLECT_STATS_STEPS }),
+    new P.QuantConv2d({ inChannels: 1, outChannels: 6, kernelSize: 5, ...weights }),
+    relu(),
+    new P.MaxPool2d({ kernelSize: 2 }),
+    new P.QuantConv2d({ inChannels: 6, outChannels: 16, kernelSize: 5, ...weights }),
+    relu(),
+    new P.MaxPool2d({ kernelSize: 2 }),
+    new P.Flatten(),
+    new P.QuantLinear({ inFeatures: 256, outFeatures: 120, ...weights }),
+    relu(),
+    new P.QuantLinear({ inFeatures: 120, outFeatures: 84, ...weights }),
+    relu(),
+    new P.QuantLinear({ inFeatures: 84, outFeatures: 10, ...weights }),
+  );
+}
+
 export interface LeNet5Bench {
   /** zeroGrad, forward, cross-entropy, backward, SGD(momentum 0.9) step, loss read back. */
   trainStep(): void;
@@ -35,10 +72,10 @@ export interface LeNet5Bench {
   dispose(): void;
 }
 
-/** A LeNet-5, a batch of 64 random images with labels, and an optimizer, ready to time. */
-export function createLeNet5Bench(seed = 0): LeNet5Bench {
+/** A LeNet-5 (float or W4A4), a batch of 64 random images with labels, and an optimizer, ready to time. */
+export function createLeNet5Bench(seed = 0, variant: 'float' | 'w4a4' = 'float'): LeNet5Bench {
   const generator = new P.Generator(seed);
-  const model = floatLeNet5(generator);
+  const model = variant === 'float' ? floatLeNet5(generator) : quantLeNet5W4A4(generator);
   const x = P.keep(P.randn([BATCH, 1, 28, 28], { generator }));
   const y = P.keep(P.tensor(Int32Array.from({ length: BATCH }, () => generator.random() % 10), [BATCH], 'int32'));
   const optimizer = new P.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
@@ -73,6 +110,23 @@ export function lenet5Figures(backend: string): Figure[] {
     return [
       measure(`${backend}/lenet5-float-train-step`, bench.trainStep, { warmup: 5, runs: 40, budgetMs: 6000 }),
       measure(`${backend}/lenet5-float-eval-batch`, bench.evalBatch, { warmup: 5, runs: 60, budgetMs: 4000 }),
+    ];
+  } finally {
+    bench.dispose();
+  }
+}
+
+/**
+ * The W4A4 train step and eval batch in the steady state of quantization-aware training: the
+ * warm-up runs past the activation statistics (whose percentile per batch costs more, for
+ * COLLECT_STATS_STEPS steps only), so the learned scales are timed.
+ */
+export function lenet5W4A4Figures(backend: string): Figure[] {
+  const bench = createLeNet5Bench(0, 'w4a4');
+  try {
+    return [
+      measure(`${backend}/lenet5-w4a4-train-step`, bench.trainStep, { warmup: COLLECT_STATS_STEPS + 5, runs: 40, budgetMs: 8000 }),
+      measure(`${backend}/lenet5-w4a4-eval-batch`, bench.evalBatch, { warmup: 5, runs: 60, budgetMs: 4000 }),
     ];
   } finally {
     bench.dispose();

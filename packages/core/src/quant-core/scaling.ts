@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
-import { noGrad } from '../engine/op.js';
+import { noGrad, tidy } from '../engine/op.js';
 import { Module } from '../nn/module.js';
 import type { LoadStateDictContext, StateDict } from '../nn/module.js';
 import { REQUIRED } from '../inject/declarations.js';
@@ -66,7 +66,10 @@ export class ConstScaling extends Module implements ScalingImpl {
     this.restrictClampScaling = this.registerModule('restrictClampScaling', new RestrictClampValue({ scalingMinVal: deps.scalingMinVal, restrictValueImpl: restrictScaling, isUnsigned: deps.isScaleUnsigned }));
     this.restrictClampThreshold = this.registerModule('restrictClampThreshold', new RestrictClampValue({ restrictValueImpl: restrictThreshold }));
     this.restrictClampScaleThreshold = this.registerModule('restrictClampScaleThreshold', new RestrictClampValue({ restrictValueImpl: deps.restrictScaleThresholdImpl, isUnsigned: deps.isScaleUnsigned }));
-    const init = typeof deps.scalingInit === 'number' ? scalar(restrictScaling.restrictInitFloat(deps.scalingInit)) : restrictScaling.restrictInitTensor(detach(deps.scalingInit));
+    // In a tidy: the intermediates of a tensor init (its detached view) are freed, only the value is kept.
+    const init = typeof deps.scalingInit === 'number'
+      ? scalar(restrictScaling.restrictInitFloat(deps.scalingInit))
+      : tidy(() => noGrad(() => add(restrictScaling.restrictInitTensor(detach(deps.scalingInit as Tensor)), 0)));
     this.value = this.registerModule('value', new StatelessBuffer(init));
     this.restrictThresholdPre = this.registerModule('restrictThresholdPre', restrictThreshold.restrictInitModule());
   }
@@ -107,14 +110,18 @@ export class ParameterScaling extends Module implements ScalingImpl {
     super();
     const restrictScaling = restrictOrFloat(deps.restrictScalingImpl);
     const restrictThreshold = deps.restrictThresholdImpl ? restrictOrFloat(deps.restrictThresholdImpl) : restrictScaling;
-    const init = scalarInit(deps.scalingInit);
     const shape = deps.scalingShape;
-    if (shape && init.rank !== 0 && init.shape.join() !== shape.join()) {
-      throw new ConfigurationError('scalingInit.shape is non-scalar and != from scalingShape.', { brevitasType: 'RuntimeError' });
-    }
-    let value = restrictScaling.restrictInitTensor(init);
-    if (value.rank === 0 && shape) value = broadcastTo(value, shape);
-    this.value = this.registerParameter('value', noGrad(() => add(value, 0))) as Tensor;
+    // In a tidy: the init scalar, its restricted and broadcast forms are freed, only the parameter is kept.
+    const initial = tidy(() => {
+      const init = scalarInit(deps.scalingInit);
+      if (shape && init.rank !== 0 && init.shape.join() !== shape.join()) {
+        throw new ConfigurationError('scalingInit.shape is non-scalar and != from scalingShape.', { brevitasType: 'RuntimeError' });
+      }
+      let value = restrictScaling.restrictInitTensor(init);
+      if (value.rank === 0 && shape) value = broadcastTo(value, shape);
+      return noGrad(() => add(value, 0));
+    });
+    this.value = this.registerParameter('value', initial) as Tensor;
     this.restrictClampScaling = this.registerModule('restrictClampScaling', new RestrictClampValue({ scalingMinVal: deps.scalingMinVal, restrictValueImpl: restrictScaling, isUnsigned: deps.isScaleUnsigned }));
     this.restrictClampThreshold = this.registerModule('restrictClampThreshold', new RestrictClampValue({ restrictValueImpl: restrictThreshold }));
     this.restrictThresholdPre = this.registerModule('restrictThresholdPre', restrictThreshold.restrictInitModule());

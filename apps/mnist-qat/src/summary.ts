@@ -1,0 +1,42 @@
+/** The end-of-run table: float vs each quantized configuration. */
+import type { ExperimentResult } from './experiment.js';
+import { describeActivations, describeWeights } from './quant-config.js';
+import type { TrainingRun } from './run.js';
+
+/** Rows of text, columns padded (numbers right-aligned). */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: ReadonlySet<number> = new Set()): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+function pct(fraction: number | null): string {
+  return fraction === null || !Number.isFinite(fraction) ? '—' : `${(100 * fraction).toFixed(2)}%`;
+}
+
+/** Float vs quantized held-out accuracy per configuration, with bit widths and training time. */
+export function resultTable(result: ExperimentResult): string[] {
+  const float = result.float;
+  const row = (run: TrainingRun): string[] => {
+    const delta = 100 * (run.finalTestAccuracy - float.finalTestAccuracy);
+    const isFloat = run === float;
+    return [
+      run.config.name,
+      describeWeights(run.config),
+      describeActivations(run.config),
+      run.config.inputBitWidth === null ? 'float' : `${run.config.inputBitWidth}-bit`,
+      pct(run.finalTestAccuracy),
+      isFloat ? '—' : `${delta >= 0 ? '+' : ''}${delta.toFixed(2)}`,
+      pct(run.ptqTestAccuracy),
+      isFloat && run.init !== 'random' ? 'loaded' : String(run.epochs.length),
+      `${run.timings.totalSeconds.toFixed(1)} s`,
+      run.timings.steps > 0 ? `${run.timings.meanStepMs.toFixed(1)} ms` : '—',
+    ];
+  };
+  return formatTable(
+    ['config', 'weights', 'activations', 'input', 'test acc', 'Δ vs float (pts)', 'PTQ acc', 'epochs', 'time', 'step'],
+    [float, ...result.quantized].map(row),
+    new Set([4, 5, 6, 7, 8, 9]),
+  );
+}
