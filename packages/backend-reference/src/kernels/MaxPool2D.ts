@@ -14,8 +14,10 @@ export const maxPool2DConfig: KernelConfig<MaxPool2DAttrs> = {
     const argmax = maxPoolArgmax(values, x.shape, shape, attrs);
     const plane = (x.shape[2] as number) * (x.shape[3] as number);
     const perPlane = shape[2] * shape[3];
-    const y = new Float32Array(argmax.length);
-    for (let i = 0; i < y.length; i++) y[i] = values[Math.floor(i / perPlane) * plane + (argmax[i] as number)] as number;
+    const y = b.allocateFloat32(argmax.length);
+    for (let p = 0, o = 0; o < y.length; p += plane) {
+      for (const end = o + perPlane; o < end; o++) y[o] = values[p + (argmax[o] as number)] as number;
+    }
     return b.output(y, shape, 'float32');
   },
 };
