@@ -6,8 +6,9 @@
  * - 'onnxruntime-webgpu': onnxruntime-web on WebGPU (browsers; Node with the `webgpu` package);
  * - 'onnxruntime-node': onnxruntime-node's native CPU runtime, registered when it is installed.
  *
- * All initialise asynchronously: `await setBackend('onnxruntime')`. Reads are asynchronous too
- * (`await tensor.data()`); `dataSync()` is not available.
+ * All initialise asynchronously: `await setBackend('onnxruntime')`. In Node, onnxruntime runs in a
+ * worker thread and `dataSync()` blocks until it has the values; in browsers (and on WebGPU) it runs
+ * in the page's thread, and reads are asynchronous only (`await tensor.data()`).
  */
 import { registerBackend } from '@parvus/core';
 import type { Backend } from '@parvus/core';
@@ -23,7 +24,8 @@ export { onnxruntimeKernelConfigs, registerOnnxruntimeKernels } from './register
 export { OnnxGraph, OPSET_VERSION } from './graph/onnx-graph.js';
 export type { AttributeValue, ConstantValue, Dimension, OnnxType } from './graph/onnx-graph.js';
 export { RuntimeUnavailableError, loadRuntime, nodeRuntimeResolvable } from './runtime.js';
-export type { OnnxruntimeFlavour, OrtModule, Runtime, RuntimeOptions } from './runtime.js';
+export type { OnnxruntimeFlavour, OrtModule, OrtSession, Runtime, RuntimeOptions } from './runtime.js';
+export type { Executor } from './execution/executor.js';
 
 /**
  * Priorities below the reference backend's (1): these backends initialise asynchronously, and the

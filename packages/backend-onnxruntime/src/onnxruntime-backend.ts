@@ -3,21 +3,24 @@
  * that runs each kernel as a cached ONNX session.
  *
  * The kernel contract is synchronous (a kernel returns its output's shape and dtype at once), but
- * InferenceSession.run is asynchronous. So a kernel computes its output shapes in JS, enqueues its
- * run, and returns handles at once: every handle holds a promise of an onnxruntime tensor. Runs,
- * reads and frees go through one FIFO queue, so a kernel always runs after the kernels that made
- * its inputs, and storage is released only after every run that was queued before the free.
- * A failed kernel rejects its outputs' promises with an error naming it; the error surfaces where
- * the values are read (`await tensor.data()`), and kernels fed by a failed one fail with it.
+ * onnxruntime's InferenceSession.run is asynchronous. So a kernel computes its output shapes in
+ * JS, submits its run and returns handles at once: storage and sessions are named by numbers, and
+ * an executor runs the commands in the order submitted, in this thread (browsers, WebGPU) or in a
+ * worker thread (Node), where a synchronous read can block until the worker has the values.
+ * Storage is released only after every run submitted before the free. A failed kernel leaves a
+ * failure in place of its outputs, naming it; the error surfaces where the values are read, and
+ * kernels fed by a failed one fail with it.
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, TensorInfo, TypedArray } from '@parvus/core';
 import { KERNEL_SPECIFICATION_VERSION, KernelError, bytesPerElement, sizeOf } from '@parvus/core';
-import type { InferenceSession, Tensor as OrtTensor, TensorConstructor } from 'onnxruntime-common';
 import type { Dimension, OnnxType } from './graph/onnx-graph.js';
 import { OnnxGraph } from './graph/onnx-graph.js';
-import type { OnnxruntimeFlavour, Runtime, RuntimeOptions } from './runtime.js';
-import { loadRuntime } from './runtime.js';
-import { sameShape } from './shape.js';
+import type { Executor } from './execution/executor.js';
+import { InThreadExecutor } from './execution/executor.js';
+import type { Failure } from './execution/protocol.js';
+import { WorkerExecutor } from './execution/worker-executor.js';
+import type { OnnxruntimeFlavour, RuntimeOptions } from './runtime.js';
+import { isNode, loadRuntime } from './runtime.js';
 
 /** The backend names this package registers, by flavour. */
 export const BACKEND_NAMES: Readonly<Record<OnnxruntimeFlavour, string>> = {
@@ -31,6 +34,13 @@ export interface OnnxruntimeBackendOptions extends RuntimeOptions {
   flavour?: OnnxruntimeFlavour;
   /** The name the backend answers to; kernels are registered for the three default names. */
   name?: string;
+  /**
+   * Node, 'wasm' and 'node' flavours: run onnxruntime in a worker thread (default true), which
+   * gives synchronous reads (`dataSync()`, `item()`). With false, onnxruntime runs in this thread:
+   * 'node' still reads synchronously (its native binding runs synchronously), 'wasm' does not.
+   * Browsers and WebGPU always run in this thread. Ignored when `module` is given (in this thread).
+   */
+  worker?: boolean;
 }
 
 /** Counters of the session cache and of the work done. */
@@ -39,7 +49,7 @@ export interface OnnxruntimeStats {
   sessionsCreated: number;
   /** Sessions in the cache now. */
   sessionsCached: number;
-  /** session.run calls. */
+  /** session.run calls made so far (with a worker, those it has made by now). */
   runs: number;
   /** Kernels answered without onnxruntime (empty outputs, views). */
   runsSkipped: number;
@@ -72,19 +82,13 @@ export interface GraphCall {
   cpuOpTypes?: readonly string[];
 }
 
-/** A block of onnxruntime data that one or more handles share. */
+/** Storage on the executor's side, shared by the handles that view it. */
 class Storage {
   refs = 1;
-  readonly promise: Promise<OrtTensor>;
-
-  constructor(promise: Promise<OrtTensor>) {
-    this.promise = promise;
-    // Rejections are delivered when the values are read; an unread failure is not an unhandled one.
-    promise.catch(() => undefined);
-  }
+  constructor(readonly id: number) {}
 }
 
-/** The DataId of this backend: a handle to (possibly still pending) storage. */
+/** The DataId of this backend: a handle to (possibly not yet computed) storage. */
 class OnnxruntimeData {
   constructor(
     readonly storage: Storage,
@@ -94,68 +98,62 @@ class OnnxruntimeData {
   ) {}
 }
 
-interface CachedSession {
-  session: InferenceSession;
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-}
-
-const ORT_TYPES: Record<DType, OrtTensor.Type> = { float32: 'float32', int32: 'int32', bool: 'bool' };
-
-function typedCopy(data: unknown, dtype: DType, size: number): TypedArray {
-  const source = data as ArrayLike<number>;
-  if (source.length !== size) throw new Error(`expected ${size} values, onnxruntime returned ${source.length}`);
-  // A copy either way: the caller owns what read() returns.
-  switch (dtype) {
-    case 'float32': return source instanceof Float32Array ? source.slice() : Float32Array.from(source);
-    case 'int32': return source instanceof Int32Array ? source.slice() : Int32Array.from(source);
-    case 'bool': return Uint8Array.from(source, (v) => (v ? 1 : 0));
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export class OnnxruntimeBackend implements Backend {
   readonly name: string;
   readonly specificationVersion: number = KERNEL_SPECIFICATION_VERSION;
   readonly flavour: OnnxruntimeFlavour;
-  private readonly runtime: Runtime;
+  /** Synchronous read: in Node with a worker thread, or onnxruntime-node in this thread. */
+  readonly readSync?: (dataId: DataId) => TypedArray;
+  private readonly executor: Executor;
   private readonly handles = new Set<OnnxruntimeData>();
-  private readonly sessions = new Map<string, Promise<CachedSession>>();
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly sessions = new Map<string, number>();
+  private nextStorage = 1;
   private numBytes = 0;
-  private counters = { sessionsCreated: 0, runs: 0, runsSkipped: 0 };
+  private counters = { sessionsCreated: 0, runsSkipped: 0 };
   private disposed = false;
 
   /** Load onnxruntime for the flavour and create the backend (use this, not the constructor). */
   static async create(options: OnnxruntimeBackendOptions = {}): Promise<OnnxruntimeBackend> {
     const flavour = options.flavour ?? 'wasm';
-    const runtime = await loadRuntime(flavour, options);
-    const backend = new OnnxruntimeBackend(runtime, options.name ?? BACKEND_NAMES[flavour]);
+    const name = options.name ?? BACKEND_NAMES[flavour];
+    const toError = (f: Failure): Error => kernelError(name, f);
+    const inWorker = isNode && flavour !== 'webgpu' && options.module === undefined && options.worker !== false;
+    const executor = inWorker
+      ? await WorkerExecutor.start(flavour, options, name, toError)
+      : new InThreadExecutor(await loadRuntime(flavour, options), name, toError);
+    const backend = new OnnxruntimeBackend(executor, name);
     try {
       await backend.warmUp();
+    } catch (error) {
+      backend.dispose();
+      throw error;
     } finally {
-      runtime.afterWarmUp?.();
+      executor.afterWarmUp();
     }
     return backend;
   }
 
-  constructor(runtime: Runtime, name: string = BACKEND_NAMES[runtime.flavour]) {
-    this.runtime = runtime;
-    this.flavour = runtime.flavour;
+  constructor(executor: Executor, name: string = BACKEND_NAMES[executor.flavour]) {
+    this.executor = executor;
+    this.flavour = executor.flavour;
     this.name = name;
+    const readSync = executor.readSync;
+    if (readSync) {
+      this.readSync = (dataId) => {
+        const data = this.dataOf(dataId);
+        return readSync(data.storage.id, data.dtype, sizeOf(data.shape));
+      };
+    }
   }
 
   /** Which onnxruntime this backend runs on, in words. */
   get description(): string {
-    return this.runtime.description;
+    return this.executor.description;
   }
 
   /** Session-cache and run counters (a training loop creates no session after its first step). */
   stats(): OnnxruntimeStats {
-    return { ...this.counters, sessionsCached: this.sessions.size };
+    return { ...this.counters, runs: this.executor.runs(), sessionsCached: this.sessions.size };
   }
 
   // --- storage ----------------------------------------------------------------------------
@@ -165,19 +163,15 @@ export class OnnxruntimeBackend implements Backend {
     if (values.length !== sizeOf(shape)) {
       throw new Error(`write: ${values.length} values for shape [${shape.join(', ')}].`);
     }
-    const tensor = new this.runtime.ort.Tensor(ORT_TYPES[dtype], values, shape);
-    return this.track(new Storage(Promise.resolve(tensor)), shape, dtype);
+    const storage = new Storage(this.nextStorage++);
+    this.executor.submit({ op: 'write', id: storage.id, dtype, shape: [...shape], values });
+    return this.track(storage, shape, dtype);
   }
 
   read(dataId: DataId): Promise<TypedArray> {
     const data = this.dataOf(dataId);
-    const size = sizeOf(data.shape);
-    // Queued, so that a free issued after this read cannot release the storage under it.
-    return this.enqueue(async () => {
-      const tensor = await data.storage.promise;
-      const values = tensor.location === 'cpu' || tensor.location === 'cpu-pinned' ? tensor.data : await tensor.getData();
-      return typedCopy(values, data.dtype, size);
-    });
+    // In order, so that a free issued after this read cannot release the storage under it.
+    return this.executor.read(data.storage.id, data.dtype, sizeOf(data.shape));
   }
 
   disposeData(dataId: DataId): void {
@@ -198,31 +192,21 @@ export class OnnxruntimeBackend implements Backend {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const data of this.handles) this.release(data.storage);
     this.handles.clear();
     this.numBytes = 0;
-    const sessions = [...this.sessions.values()];
     this.sessions.clear();
-    void this.enqueue(async () => {
-      for (const entry of sessions) {
-        try {
-          await (await entry).session.release();
-        } catch {
-          // a session that failed to create has nothing to release
-        }
-      }
-    });
+    // The executor releases every session and tensor after the commands before.
+    this.executor.dispose();
   }
 
   /** Where a tensor's values live once computed: 'cpu' (wasm, node) or 'gpu-buffer' (WebGPU). */
-  async location(dataId: DataId): Promise<string> {
-    const data = this.dataOf(dataId);
-    return this.enqueue(async () => (await data.storage.promise).location);
+  location(dataId: DataId): Promise<string> {
+    return this.executor.location(this.dataOf(dataId).storage.id);
   }
 
-  /** Wait until every kernel enqueued so far has run (reads already wait for what they need). */
-  async flush(): Promise<void> {
-    await this.enqueue(() => undefined);
+  /** Wait until every kernel submitted so far has run (reads already wait for what they need). */
+  flush(): Promise<void> {
+    return this.executor.flush();
   }
 
   // --- kernels ----------------------------------------------------------------------------
@@ -237,57 +221,43 @@ export class OnnxruntimeBackend implements Backend {
     if (call.outputs.every((o) => sizeOf(o.shape) === 0)) {
       return call.outputs.map((o) => this.filledOutput(o.shape, o.dtype, 0));
     }
-    const signature = [
-      call.kernelName,
-      call.key,
-      ...call.inputs.map((info) => `${info.dtype}[${call.staticShapes ? info.shape.join(',') : info.shape.length}]`),
-    ].join('|');
-    const run = this.enqueue(async () => {
-      const feeds: Record<string, OrtTensor> = {};
-      const tensors: OrtTensor[] = [];
-      for (let i = 0; i < inputs.length; i++) {
-        let tensor: OrtTensor;
-        try {
-          tensor = await (inputs[i] as OnnxruntimeData).storage.promise;
-        } catch (error) {
-          // Name the kernel that failed first, not the whole chain of kernels it starved.
-          const root = KernelError.isInstance(error) ? (error as KernelError).kernelName : 'an earlier kernel';
-          const reason = (error as { parvusReason?: string }).parvusReason ?? messageOf(error);
-          throw this.kernelError(call.kernelName, `its input ${i} was not computed, because kernel '${root}' failed: ${reason}`, error, reason, root);
-        }
-        // The engine's reshape is a view: the same storage under another shape.
-        tensors.push(this.withShape(tensor, (call.inputs[i] as TensorInfo).shape));
-      }
-      let entry: CachedSession;
-      try {
-        entry = await this.session(signature, call);
-      } catch (error) {
-        throw this.kernelError(call.kernelName, `onnxruntime could not create its session: ${messageOf(error)}`, error);
-      }
-      entry.inputNames.forEach((name, i) => {
-        feeds[name] = tensors[i] as OrtTensor;
-      });
-      let results: InferenceSession.ReturnType;
-      try {
-        this.counters.runs++;
-        results = await entry.session.run(feeds);
-      } catch (error) {
-        throw this.kernelError(call.kernelName, `onnxruntime failed to run it: ${messageOf(error)}`, error);
-      }
-      const outputs = entry.outputNames.map((name) => results[name] as OrtTensor);
-      const wrong = outputs.findIndex((t, i) => !sameShape(t.dims, (call.outputs[i] as OutputSpec).shape));
-      if (wrong >= 0) {
-        if (this.runtime.outputsOnDevice) for (const t of outputs) t.dispose();
-        const got = (outputs[wrong] as OrtTensor).dims;
-        throw this.kernelError(call.kernelName, `output ${wrong} has shape [${got.join(', ')}], expected [${(call.outputs[wrong] as OutputSpec).shape.join(', ')}]`);
-      }
-      return outputs;
+    let signature = `${call.kernelName}|${call.key}`;
+    for (const info of call.inputs) signature += `|${info.dtype}[${call.staticShapes ? info.shape.join(',') : info.shape.length}]`;
+    const session = this.session(signature, call);
+    const outputs = call.outputs.map((o) => ({ storage: new Storage(this.nextStorage++), spec: o }));
+    this.executor.submit({
+      op: 'run',
+      session,
+      inputs: inputs.map((data) => data.storage.id),
+      inputShapes: call.inputs.map((info) => info.shape),
+      outputs: outputs.map((o) => o.storage.id),
+      outputShapes: call.outputs.map((o) => o.shape),
     });
-    return call.outputs.map((o, i) => ({
-      dataId: this.track(new Storage(run.then((outputs) => outputs[i] as OrtTensor)), o.shape, o.dtype),
-      shape: o.shape,
-      dtype: o.dtype,
+    return outputs.map(({ storage, spec }) => ({
+      dataId: this.track(storage, spec.shape, spec.dtype),
+      shape: spec.shape,
+      dtype: spec.dtype,
     }));
+  }
+
+  /**
+   * Run a host kernel (src/execution/host-kernels.ts): JS on the values, where onnxruntime holds
+   * them, in order with the sessions. For what no ONNX graph computes as the contract asks.
+   */
+  runHost(kernelName: string, attrs: object, inputs: readonly TensorInfo[], outputs: readonly OutputSpec[]): TensorInfo[] {
+    this.throwIfDisposed();
+    const data = inputs.map((info) => this.dataOf(info.dataId));
+    const storages = outputs.map(() => new Storage(this.nextStorage++));
+    this.executor.submit({
+      op: 'host',
+      kernelName,
+      attrs: { ...attrs },
+      inputs: data.map((d) => d.storage.id),
+      inputShapes: inputs.map((info) => info.shape),
+      outputs: storages.map((storage) => storage.id),
+      outputShapes: outputs.map((o) => o.shape),
+    });
+    return outputs.map((o, i) => ({ dataId: this.track(storages[i] as Storage, o.shape, o.dtype), shape: o.shape, dtype: o.dtype }));
   }
 
   /** A new handle on the same storage as `info` (no copy; values are immutable). */
@@ -304,8 +274,7 @@ export class OnnxruntimeBackend implements Backend {
     const size = sizeOf(shape);
     const values = dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
     if (value !== 0) values.fill(value);
-    const tensor = new this.runtime.ort.Tensor(ORT_TYPES[dtype], values, shape);
-    return this.track(new Storage(Promise.resolve(tensor)), shape, dtype);
+    return this.write(values, shape, dtype);
   }
 
   /** The output declaration of a filled tensor, for kernels answering without onnxruntime. */
@@ -316,33 +285,29 @@ export class OnnxruntimeBackend implements Backend {
 
   // --- internals --------------------------------------------------------------------------
 
-  private session(signature: string, call: GraphCall): Promise<CachedSession> {
-    let entry = this.sessions.get(signature);
-    if (!entry) {
-      this.counters.sessionsCreated++;
-      entry = (async () => {
-        const graph = new OnnxGraph();
-        const names = call.inputs.map((info) =>
-          graph.input(info.dtype as OnnxType, info.shape.map((d): Dimension => (call.staticShapes ? d : null))));
-        const values = call.build(graph, names);
-        if (values.length !== call.outputs.length) throw new Error(`the graph has ${values.length} outputs, expected ${call.outputs.length}`);
-        values.forEach((value, i) => graph.output(value, (call.outputs[i] as OutputSpec).dtype));
-        let options = this.runtime.sessionOptions;
-        const cpuNodes = this.runtime.flavour === 'webgpu' ? (call.cpuOpTypes ?? []).flatMap((op) => graph.nodeNames(op)) : [];
-        if (cpuNodes.length > 0) options = { ...options, executionProviders: [{ name: 'webgpu', forceCpuNodeNames: cpuNodes } as InferenceSession.ExecutionProviderConfig] };
-        const session = await this.runtime.ort.InferenceSession.create(graph.toBytes(), options);
-        return { session, inputNames: graph.inputNames, outputNames: graph.outputNames };
-      })();
-      entry.catch(() => undefined);
-      this.sessions.set(signature, entry);
+  /** The session of a signature, submitting its creation on first use. */
+  private session(signature: string, call: GraphCall): number {
+    const cached = this.sessions.get(signature);
+    if (cached !== undefined) return cached;
+    const id = ++this.counters.sessionsCreated;
+    this.sessions.set(signature, id);
+    let model: Uint8Array | null = null;
+    let error: string | undefined;
+    let cpuNodes: string[] = [];
+    try {
+      const graph = new OnnxGraph();
+      const names = call.inputs.map((info) =>
+        graph.input(info.dtype as OnnxType, info.shape.map((d): Dimension => (call.staticShapes ? d : null))));
+      const values = call.build(graph, names);
+      if (values.length !== call.outputs.length) throw new Error(`the graph has ${values.length} outputs, expected ${call.outputs.length}`);
+      values.forEach((value, i) => graph.output(value, (call.outputs[i] as OutputSpec).dtype));
+      if (this.flavour === 'webgpu') cpuNodes = (call.cpuOpTypes ?? []).flatMap((op) => graph.nodeNames(op));
+      model = graph.toBytes();
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
     }
-    return entry;
-  }
-
-  private enqueue<T>(task: () => Promise<T> | T): Promise<T> {
-    const result = this.queueTail.then(task);
-    this.queueTail = result.then(() => undefined, () => undefined);
-    return result;
+    this.executor.submit({ op: 'session', id, kernelName: call.kernelName, model, ...(error !== undefined ? { error } : {}), ...(cpuNodes.length > 0 ? { cpuNodes } : {}) });
+    return id;
   }
 
   private track(storage: Storage, shape: readonly number[], dtype: DType): OnnxruntimeData {
@@ -355,16 +320,8 @@ export class OnnxruntimeBackend implements Backend {
 
   private release(storage: Storage): void {
     storage.refs--;
-    if (storage.refs > 0 || !this.runtime.outputsOnDevice) return;
-    // GPU buffers are freed explicitly, after the runs queued before this free. A tensor that was
-    // read reports location 'cpu' but still holds its buffer until dispose().
-    void this.enqueue(async () => {
-      try {
-        (await storage.promise).dispose();
-      } catch {
-        // a failed kernel left nothing to free
-      }
-    });
+    // Freed after the runs submitted before this free.
+    if (storage.refs === 0 && !this.disposed) this.executor.submit({ op: 'free', id: storage.id });
   }
 
   private dataOf(dataId: DataId): OnnxruntimeData {
@@ -373,27 +330,6 @@ export class OnnxruntimeBackend implements Backend {
       throw new Error(`backend '${this.name}' has no data for this tensor (disposed, or from another backend?)`);
     }
     return data;
-  }
-
-  /**
-   * The error of a failed kernel. Kernels fed by it fail with their own error that names the first
-   * kernel that failed (`kernelName` stays that first kernel, so a chain reports its origin).
-   */
-  private kernelError(kernelName: string, what: string, cause?: unknown, reason: string = what, root: string = kernelName): KernelError {
-    const error = new KernelError(root, this.name, `Kernel '${kernelName}' failed on backend '${this.name}': ${what}`);
-    (error as KernelError & { parvusReason?: string }).parvusReason = reason;
-    if (cause !== undefined) (error as Error & { cause?: unknown }).cause = cause;
-    return error;
-  }
-
-  /** `tensor` with `dims` (same size): a new header over the same CPU data or GPU buffer. */
-  private withShape(tensor: OrtTensor, dims: readonly number[]): OrtTensor {
-    if (sameShape(tensor.dims, dims)) return tensor;
-    if (tensor.location === 'gpu-buffer') {
-      const factory = this.runtime.ort.Tensor as unknown as TensorConstructor;
-      return factory.fromGpuBuffer(tensor.gpuBuffer, { dataType: tensor.type as 'float32', dims });
-    }
-    return new this.runtime.ort.Tensor(tensor.type, tensor.data, dims);
   }
 
   private throwIfDisposed(): void {
@@ -419,4 +355,15 @@ export class OnnxruntimeBackend implements Backend {
       this.disposeData((y as TensorInfo).dataId);
     }
   }
+}
+
+/**
+ * The error of a failed kernel. Kernels fed by it fail with their own error that names the first
+ * kernel that failed (`kernelName` stays that first kernel, so a chain reports its origin).
+ */
+function kernelError(backendName: string, failure: Failure): KernelError {
+  const error = new KernelError(failure.kernelName, backendName, failure.message);
+  (error as KernelError & { parvusReason?: string }).parvusReason = failure.reason;
+  if (failure.cause !== undefined) (error as Error & { cause?: unknown }).cause = new Error(failure.cause);
+  return error;
 }

@@ -28,7 +28,10 @@ export interface OrtModule {
 }
 
 export interface RuntimeOptions {
-  /** Threads for the wasm (worker threads) and node (intra-op) runtimes; default: onnxruntime's own choice. */
+  /**
+   * Threads: wasm, onnxruntime-web's pthreads (default: its own choice, one per two cores); node,
+   * intra-op threads of every session (default 1: each session has its own pool).
+   */
   numThreads?: number;
   /**
    * Where onnxruntime-web finds its .wasm/.mjs files (a URL prefix or `{ wasm, mjs }`), for pages whose
@@ -47,10 +50,25 @@ export interface RuntimeOptions {
   nodeBaselineWasmCompile?: boolean;
 }
 
+/** A loaded model. `run` is synchronous where the runtime allows it (onnxruntime-node's binding). */
+export interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorType>): Record<string, OrtTensorType> | Promise<Record<string, OrtTensorType>>;
+  release(): void | Promise<void>;
+}
+
 export interface Runtime {
   readonly flavour: OnnxruntimeFlavour;
   readonly ort: OrtModule;
   readonly sessionOptions: InferenceSession.SessionOptions;
+  /**
+   * Create a session; synchronous (with synchronous runs) where the runtime allows it, so that
+   * kernels run at once and reads need not wait.
+   */
+  createSession(model: Uint8Array, options: InferenceSession.SessionOptions): OrtSession | Promise<OrtSession>;
+  /** Whether createSession and run return values rather than promises. */
+  readonly synchronous: boolean;
   /** Whether kernel outputs stay in GPU buffers (and must be disposed explicitly). */
   readonly outputsOnDevice: boolean;
   /** A human-readable description, e.g. 'onnxruntime-web (wasm, 2 threads)'. */
@@ -59,7 +77,17 @@ export interface Runtime {
   readonly afterWarmUp?: () => void;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/**
+ * A Node built-in module, loaded synchronously (process.getBuiltinModule, Node ≥ 20.16), or null
+ * outside Node. Bundlers for the browser neither resolve nor stub it.
+ */
+export function nodeBuiltin<T>(id: string): T | null {
+  if (!isNode) return null;
+  const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return (getBuiltin?.(id) as T | undefined) ?? null;
+}
 
 /**
  * Import a Node built-in or an optional package at run time. The specifier is a variable so that
@@ -81,6 +109,16 @@ function configureWasm(ort: OrtModule, options: RuntimeOptions): void {
   if (options.wasmPaths !== undefined) wasm.wasmPaths = options.wasmPaths;
 }
 
+async function openSession(ort: OrtModule, model: Uint8Array, options: InferenceSession.SessionOptions): Promise<OrtSession> {
+  const session = await ort.InferenceSession.create(model, options);
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    run: (feeds) => session.run(feeds) as Promise<Record<string, OrtTensorType>>,
+    release: () => session.release(),
+  };
+}
+
 export async function loadRuntime(flavour: OnnxruntimeFlavour, options: RuntimeOptions = {}): Promise<Runtime> {
   switch (flavour) {
     case 'wasm': return loadWasm(options);
@@ -98,6 +136,8 @@ async function loadWasm(options: RuntimeOptions): Promise<Runtime> {
     flavour: 'wasm',
     ort,
     sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
+    createSession: (model, sessionOptions) => openSession(ort, model, sessionOptions),
+    synchronous: false,
     outputsOnDevice: false,
     description: `onnxruntime-web (wasm${threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''})`,
   };
@@ -194,9 +234,57 @@ async function loadWebGpu(options: RuntimeOptions): Promise<Runtime> {
       logSeverityLevel: 3,
       preferredOutputLocation: 'gpu-buffer',
     },
+    createSession: (model, sessionOptions) => openSession(ort, model, sessionOptions),
+    synchronous: false,
     outputsOnDevice: true,
     description: 'onnxruntime-web (WebGPU)',
     ...(afterWarmUp ? { afterWarmUp } : {}),
+  };
+}
+
+/** onnxruntime-node's native session (dist/binding.js), whose run is synchronous. */
+interface NodeBindingSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: InferenceSession.SessionOptions): void;
+  readonly inputMetadata: ReadonlyArray<{ name: string }>;
+  readonly outputMetadata: ReadonlyArray<{ name: string }>;
+  run(feeds: Record<string, OrtTensorType>, fetches: Record<string, null>, options: object): Record<string, OrtTensorType>;
+  dispose(): void;
+}
+
+interface NodeBinding {
+  binding: { InferenceSession: new () => NodeBindingSession };
+  initOrt(): void;
+}
+
+/**
+ * onnxruntime-node's InferenceSession.run calls its native binding synchronously, inside a
+ * setImmediate: a kernel would wait for a turn of the event loop (about 20 µs of a 25 µs tiny run).
+ * The binding itself is used where it is found, so that kernels run at once; else the public API.
+ */
+function nodeBinding(): NodeBinding | null {
+  try {
+    const moduleApi = nodeBuiltin<{ createRequire(url: string): (id: string) => unknown }>('node:module');
+    const binding = moduleApi?.createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as Partial<NodeBinding> | undefined;
+    if (typeof binding?.initOrt !== 'function' || typeof binding.binding?.InferenceSession !== 'function') return null;
+    return binding as NodeBinding;
+  } catch {
+    return null;
+  }
+}
+
+function openBindingSession(binding: NodeBinding, model: Uint8Array, options: InferenceSession.SessionOptions): OrtSession {
+  binding.initOrt();
+  const session = new binding.binding.InferenceSession();
+  session.loadModel(model.buffer, model.byteOffset, model.byteLength, options);
+  const inputNames = session.inputMetadata.map((m) => m.name);
+  const outputNames = session.outputMetadata.map((m) => m.name);
+  const fetches: Record<string, null> = Object.fromEntries(outputNames.map((name) => [name, null]));
+  const runOptions = {};
+  return {
+    inputNames,
+    outputNames,
+    run: (feeds) => session.run(feeds, fetches, runOptions),
+    release: () => session.dispose(),
   };
 }
 
@@ -214,6 +302,12 @@ async function loadNode(options: RuntimeOptions): Promise<Runtime> {
     }
   }
   ort.env.logLevel = 'error';
+  const binding = options.module ? null : nodeBinding();
+  // Every session has its own intra-op thread pool, whose threads spin between runs: with the
+  // default (one thread per core) and the hundred-odd sessions of a training step, the spinning
+  // threads starve everything else. One thread by default; more only on request, not spinning.
+  const threads = options.numThreads ?? 1;
+  const notSpinning = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
   return {
     flavour: 'node',
     ort,
@@ -221,10 +315,16 @@ async function loadNode(options: RuntimeOptions): Promise<Runtime> {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      ...(options.numThreads !== undefined ? { intraOpNumThreads: options.numThreads, interOpNumThreads: 1 } : {}),
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      ...(threads > 1 ? { extra: notSpinning } : {}),
     },
+    createSession: binding
+      ? (model, sessionOptions) => openBindingSession(binding, model, sessionOptions)
+      : (model, sessionOptions) => openSession(ort, model, sessionOptions),
+    synchronous: binding !== null,
     outputsOnDevice: false,
-    description: 'onnxruntime-node (CPU)',
+    description: `onnxruntime-node (CPU, ${threads} thread${threads === 1 ? '' : 's'})`,
   };
 }
 
@@ -232,8 +332,7 @@ async function loadNode(options: RuntimeOptions): Promise<Runtime> {
 export function nodeRuntimeResolvable(): boolean {
   if (!isNode) return false;
   try {
-    const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-    const moduleApi = getBuiltin?.('node:module') as { createRequire(url: string): { resolve(id: string): string } } | undefined;
+    const moduleApi = nodeBuiltin<{ createRequire(url: string): { resolve(id: string): string } }>('node:module');
     if (!moduleApi) return false;
     moduleApi.createRequire(import.meta.url).resolve('onnxruntime-node');
     return true;

@@ -1,7 +1,8 @@
 /**
  * What the conformance suite does not check: the session cache (a training loop creates no session
  * after its first step), asynchronous storage (kernels return at once, failures surface at read
- * time naming the kernel that failed), the missing synchronous read, and the registered backends.
+ * time naming the kernel that failed), synchronous reads through the worker thread (and their
+ * absence in-thread on wasm, as in browsers), onnxruntime-node in-thread, and the registered backends.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '@parvus/core';
@@ -82,12 +83,11 @@ describe('session cache', () => {
 });
 
 describe('asynchronous storage', () => {
-  it('kernels return before they run; reads wait for them', async () => {
+  it('kernels return at once; reads wait for them', async () => {
     const x = P.tensor(values(1 << 16, 4), [256, 256]);
     const runsBefore = backend.stats().runs;
     const y = P.tidy(() => P.relu(P.matmul(x, x)));
     expect(y.shape).toEqual([256, 256]);
-    expect(backend.stats().runs, 'nothing has run yet').toBe(runsBefore);
     const data = await y.data();
     expect(data.length).toBe(1 << 16);
     expect(backend.stats().runs).toBe(runsBefore + 2);
@@ -120,10 +120,47 @@ describe('asynchronous storage', () => {
     y.dispose();
   });
 
-  it('dataSync is not available and says what to do instead', () => {
-    const x = P.tensor([1, 2]);
-    expect(() => x.dataSync()).toThrow(/cannot read synchronously: use `await tensor.data\(\)`/);
-    x.dispose();
+  it('dataSync blocks until the worker thread has computed the values', () => {
+    expect(backend.description).toMatch(/in a worker thread/);
+    const x = P.tensor(values(1 << 16, 6), [256, 256]);
+    const y = P.tidy(() => P.sum(P.relu(P.matmul(x, x))));
+    const expected = P.tidy(() => P.sum(P.relu(P.matmul(x, x))).item());
+    expect(y.dataSync()[0]).toBe(expected);
+    expect(y.item()).toBe(expected);
+    // Many small synchronous reads in a row (core's data-dependent checks do this).
+    const t = P.tensor([1, 2, 3]);
+    for (let i = 0; i < 50; i++) expect(P.tidy(() => P.max(P.add(t, i)).item())).toBe(3 + i);
+    // Large values grow the shared read buffer.
+    const big = P.tensor(values(1 << 20, 7), [1 << 20]);
+    const read = P.tidy(() => P.neg(big)).dataSync();
+    expect(read.length).toBe(1 << 20);
+    expect(read[12345]).toBe(-(big.dataSync()[12345] as number));
+    for (const tensor of [x, y, t, big]) tensor.dispose();
+  });
+
+  it('a synchronous read of a failed kernel throws its KernelError, and the backend goes on', () => {
+    const x = P.tensor([1, 2, 3]);
+    const [bad] = backend.runGraph({
+      kernelName: 'BrokenSync',
+      key: 'no-such-op',
+      inputs: [x],
+      outputs: [{ shape: [3], dtype: 'float32' }],
+      build: (graph, [input]) => [graph.op('NoSuchOnnxOperator', [input as string])],
+    });
+    const broken = P.engine().makeTensorFromDataId(bad!.dataId, [3], 'float32');
+    const downstream = P.tidy(() => P.kthValue(P.exp(broken), 2, 0).values);
+    let error: unknown = null;
+    try {
+      downstream.dataSync();
+    } catch (e) {
+      error = e;
+    }
+    expect(P.KernelError.isInstance(error), 'a KernelError').toBe(true);
+    expect((error as P.KernelError).kernelName).toBe('BrokenSync');
+    expect((error as Error).message).toMatch(/Kernel 'KthValue' failed on backend 'onnxruntime': its input 0 was not computed, because kernel 'BrokenSync' failed/);
+    expect(() => broken.dataSync()).toThrow(/Kernel 'BrokenSync' failed on backend 'onnxruntime': onnxruntime could not create its session/);
+    expect(P.tidy(() => P.abs(x).dataSync())).toEqual(Float32Array.from([1, 2, 3]));
+    for (const t of [x, broken, downstream]) t.dispose();
   });
 
   it('frees storage at once in its accounting, and its buffers after queued runs', async () => {
@@ -135,6 +172,60 @@ describe('asynchronous storage', () => {
     y.dispose();
     expect(backend.memory()).toEqual(before);
     await backend.flush();
+  });
+});
+
+describe('the worker thread', () => {
+  it('answers the reads submitted before dispose, then stops; the backend refuses further work', async () => {
+    const own = await createOnnxruntimeBackend('wasm', { name: 'onnxruntime-disposed' });
+    const x = own.write(Float32Array.from([3, -4]), [2], 'float32');
+    const y = onnxruntimeKernelConfigs.find((c) => c.kernelName === 'Abs')!.kernelFunc({
+      inputs: [{ dataId: x, shape: [2], dtype: 'float32' }],
+      attrs: {} as never,
+      backend: own,
+    }) as P.TensorInfo;
+    expect(Array.from(own.readSync!(y.dataId))).toEqual([3, 4]);
+    const pending = own.read(y.dataId);
+    own.dispose();
+    expect(Array.from(await pending)).toEqual([3, 4]);
+    expect(() => own.write(Float32Array.from([1]), [1], 'float32')).toThrow(/has been disposed/);
+    expect(() => own.readSync!(y.dataId)).toThrow(/has no data for this tensor/);
+  });
+});
+
+describe('in this thread', () => {
+  it('wasm has no synchronous read there, as in a browser: reads are asynchronous', async () => {
+    const inThread = await createOnnxruntimeBackend('wasm', { worker: false, name: 'onnxruntime-in-thread' });
+    try {
+      expect(inThread.readSync).toBeUndefined();
+      expect(inThread.description).not.toMatch(/worker/);
+      const x = inThread.write(Float32Array.from([1, -2]), [2], 'float32');
+      const y = onnxruntimeKernelConfigs.find((c) => c.kernelName === 'Relu')!.kernelFunc({
+        inputs: [{ dataId: x, shape: [2], dtype: 'float32' }],
+        attrs: {} as never,
+        backend: inThread,
+      }) as P.TensorInfo;
+      expect(Array.from(await inThread.read(y.dataId))).toEqual([1, 0]);
+    } finally {
+      inThread.dispose();
+    }
+  });
+
+  it.skipIf(!nodeRuntimeResolvable())('onnxruntime-node reads synchronously without a worker (its binding runs synchronously)', async () => {
+    const native = await createOnnxruntimeBackend('node', { worker: false, name: 'onnxruntime-node-in-thread' });
+    try {
+      expect(native.readSync).toBeTypeOf('function');
+      const x = native.write(Float32Array.from([1, -2, 5]), [3], 'float32');
+      const [v, i] = onnxruntimeKernelConfigs.find((c) => c.kernelName === 'KthValue')!.kernelFunc({
+        inputs: [{ dataId: x, shape: [3], dtype: 'float32' }],
+        attrs: { k: 2, axis: 0, keepDims: false } as never,
+        backend: native,
+      }) as P.TensorInfo[] as [P.TensorInfo, P.TensorInfo];
+      expect(Array.from(native.readSync!(v.dataId))).toEqual([1]);
+      expect(Array.from(native.readSync!(i.dataId))).toEqual([0]);
+    } finally {
+      native.dispose();
+    }
   });
 });
 

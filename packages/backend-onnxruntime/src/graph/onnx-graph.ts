@@ -19,7 +19,7 @@ import {
   TypeProto_TensorSchema,
   ValueInfoProtoSchema,
 } from 'onnx-buf';
-import type { AttributeProto, NodeProto, TensorProto, ValueInfoProto } from 'onnx-buf';
+import type { AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto } from 'onnx-buf';
 
 /** Element types the kernels use inside graphs (Parvus dtypes plus ONNX's index and key types). */
 export type OnnxType = 'float32' | 'int32' | 'bool' | 'int64' | 'float64' | 'uint8';
@@ -48,7 +48,7 @@ export interface ConstantValue {
  * An attribute value. Plain numbers are INT attributes and number arrays INTS; a float attribute
  * is written `{ float: 0.5 }` (ONNX distinguishes them, and 1 would otherwise be ambiguous).
  */
-export type AttributeValue = number | readonly number[] | string | { float: number } | { tensor: ConstantValue };
+export type AttributeValue = number | readonly number[] | string | { float: number } | { tensor: ConstantValue } | { graph: GraphProto };
 
 function rawBytes(value: ConstantValue): Uint8Array<ArrayBuffer> {
   const n = value.values.length;
@@ -89,6 +89,7 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
   if (Array.isArray(value)) return create(AttributeProtoSchema, { name, type: T.INTS, ints: (value as number[]).map((v) => BigInt(v)) });
   if ('float' in value) return create(AttributeProtoSchema, { name, type: T.FLOAT, f: value.float });
   if ('tensor' in value) return create(AttributeProtoSchema, { name, type: T.TENSOR, t: tensorProto('', value.tensor) });
+  if ('graph' in value) return create(AttributeProtoSchema, { name, type: T.GRAPH, g: value.graph });
   throw new Error(`attribute ${name}: unsupported value`);
 }
 
@@ -117,12 +118,16 @@ export class OnnxGraph {
   private readonly constants = new Map<string, string>();
   private readonly renamed = new Map<string, string>();
   private nextValue = 0;
+  private nextBranch = 0;
   readonly inputNames: string[] = [];
   readonly outputNames: string[] = [];
 
+  /** `prefix` names the values of a subgraph apart from those of the graphs around it. */
+  constructor(private readonly prefix = '') {}
+
   /** Declare the next graph input, with a static or symbolic (null) size per dimension. */
   input(type: OnnxType, dims: readonly Dimension[]): string {
-    const name = `input${this.inputs.length}`;
+    const name = `${this.prefix}input${this.inputs.length}`;
     this.inputs.push(valueInfo(name, type, dims));
     this.inputNames.push(name);
     return name;
@@ -134,7 +139,7 @@ export class OnnxGraph {
    * through an Identity.
    */
   output(value: string, type: OnnxType): void {
-    const name = `output${this.outputs.length}`;
+    const name = `${this.prefix}output${this.outputs.length}`;
     const renamed = this.renamed.get(value);
     if (renamed === undefined && this.nodes.some((node) => node.output.includes(value))) {
       for (const node of this.nodes) {
@@ -154,7 +159,7 @@ export class OnnxGraph {
     const key = `${type}|${dims.join(',')}|${Array.from(values, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}`;
     const existing = this.constants.get(key);
     if (existing) return existing;
-    const name = `const${this.initializers.length}`;
+    const name = `${this.prefix}const${this.initializers.length}`;
     this.initializers.push(tensorProto(name, { type, values, dims }));
     this.constants.set(key, name);
     return name;
@@ -172,10 +177,10 @@ export class OnnxGraph {
 
   /** Add a node with `count` outputs; returns their names. An input named '' is an omitted optional input. */
   opN(opType: string, inputs: readonly string[], count: number, attributes: Record<string, AttributeValue> = {}): string[] {
-    const outputs = Array.from({ length: count }, () => `v${this.nextValue++}`);
+    const outputs = Array.from({ length: count }, () => `${this.prefix}v${this.nextValue++}`);
     this.nodes.push(create(NodeProtoSchema, {
       opType,
-      name: `${opType}_${this.nodes.length}`,
+      name: `${this.prefix}${opType}_${this.nodes.length}`,
       input: [...inputs],
       output: outputs,
       attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
@@ -183,20 +188,34 @@ export class OnnxGraph {
     return outputs;
   }
 
+  /**
+   * A subgraph (an If branch): `build` adds nodes to a graph that may use this graph's values by
+   * name, and returns its outputs with their types.
+   */
+  branch(build: (graph: OnnxGraph) => ReadonlyArray<readonly [string, OnnxType]>): { graph: GraphProto } {
+    const child = new OnnxGraph(`${this.prefix}b${this.nextBranch++}_`);
+    for (const [value, type] of build(child)) child.output(value, type);
+    return { graph: child.graphProto() };
+  }
+
   /** Names of the nodes of one op type (for per-node execution-provider options). */
   nodeNames(opType: string): string[] {
     return this.nodes.filter((node) => node.opType === opType).map((node) => node.name);
   }
 
-  /** The serialized ModelProto. */
-  toBytes(): Uint8Array {
-    const graph = create(GraphProtoSchema, {
-      name: 'parvus',
+  private graphProto(): GraphProto {
+    return create(GraphProtoSchema, {
+      name: `parvus${this.prefix}`,
       node: this.nodes,
       input: this.inputs,
       output: this.outputs,
       initializer: this.initializers,
     });
+  }
+
+  /** The serialized ModelProto. */
+  toBytes(): Uint8Array {
+    const graph = this.graphProto();
     const model = create(ModelProtoSchema, {
       irVersion: IR_VERSION,
       producerName: '@parvus/backend-onnxruntime',
