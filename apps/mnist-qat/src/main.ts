@@ -12,12 +12,13 @@ import { BackendLoadError, loadBackend } from './backend.js';
 import { CheckpointError } from './checkpoint.js';
 import { DEFAULT_OPTIONS, USAGE, UsageError, parseArgs } from './cli.js';
 import { runExperiment } from './experiment.js';
-import { ACCURACY_FILE, CURVES_FILE, REPORT_FILE, WEIGHTS_FOLDER, accuracyChecks, writeRunOutputs, writeSummary } from './outputs.js';
+import { ONNX_FILE, QONNX_FILE } from './onnx-export.js';
+import { ACCURACY_FILE, CURVES_FILE, REPORT_FILE, WEIGHTS_FOLDER, writeRunOutputs, writeSummary } from './outputs.js';
 import type { WrittenRun } from './outputs.js';
 import { ProgressBar, formatSeconds } from './progress.js';
 import { describeActivations, describeWeights, parseQuantConfig } from './quant-config.js';
 import type { TrainingOptions } from './run.js';
-import { resultTable } from './summary.js';
+import { exportTable, resultTable } from './summary.js';
 
 /** The app's folder (the parent of dist/), where the default output folder goes. */
 const APP_FOLDER = fileURLToPath(new URL('..', import.meta.url));
@@ -78,18 +79,29 @@ async function main(argv: readonly string[]): Promise<void> {
       console.log(`${run.config.name}: test accuracy ${(100 * run.finalTestAccuracy).toFixed(2)}% (${Math.round(run.finalTestAccuracy * run.test.length)}/${run.test.length})`);
       if (run.config.weightBitWidth === null) floatAccuracy = run.finalTestAccuracy;
       // Written as each configuration ends, so an interrupted run keeps what it finished.
-      written.set(run.config.name, await writeRunOutputs(run, join(out, run.config.name), floatAccuracy));
+      const outputs = await writeRunOutputs(run, join(out, run.config.name), { floatAccuracy, exportOnnx: options.exportOnnx });
+      written.set(run.config.name, outputs);
+      const e = outputs.exported;
+      if (e) {
+        console.log(
+          `${run.config.name}: exported ${ONNX_FILE}${e.qonnx ? ` (QCDQ) and ${QONNX_FILE}` : ''} in ${e.seconds.toFixed(1)} s · onnxruntime-web ${(100 * e.testAccuracy).toFixed(2)}% ` +
+            `(${e.deltaPoints >= 0 ? '+' : '−'}${Math.abs(e.deltaPoints).toFixed(2)} points vs Parvus, ${e.disagreements}/${e.testExamples} digits differ) · ` +
+            `${e.onnxBatchMs.toFixed(2)} ms per batch of ${e.batchSize} vs Parvus ${e.frameworkBatchMs.toFixed(2)} ms`,
+        );
+      }
     },
   });
   try {
     const summary = await writeSummary(result, out, written);
     console.log('');
     for (const line of resultTable(result)) console.log(line);
+    const exported = exportTable(result, new Map([...written].map(([name, w]) => [name, w.exported])));
+    if (exported.length > 0) console.log(['', ...exported].join('\n'));
     console.log('');
-    for (const check of accuracyChecks(result.float, result.quantized)) console.log(`${check.name}: ${check.detail}: ${check.met ? 'met' : 'NOT MET'}`);
+    for (const check of summary.checks) console.log(`${check.name}: ${check.detail}: ${check.met ? 'met' : 'NOT MET'}`);
     console.log(
       `wrote ${shown(summary.folder)}/: ${REPORT_FILE}, ${ACCURACY_FILE}, ${CURVES_FILE}, and per configuration ` +
-        `<config>/{${CURVES_FILE}, ${WEIGHTS_FOLDER}/<layer>.svg, lenet5.safetensors} for ${[...written.keys()].join(', ')}`,
+        `<config>/{${CURVES_FILE}, ${WEIGHTS_FOLDER}/<layer>.svg, lenet5.safetensors${options.exportOnnx ? `, ${ONNX_FILE}, ${QONNX_FILE} (quantized)` : ''}} for ${[...written.keys()].join(', ')}`,
     );
     console.log(`total time ${formatSeconds(result.totalSeconds)} (${result.totalSeconds.toFixed(1)} s)`);
   } finally {

@@ -10,12 +10,17 @@
  *   <config>/weights/<layer>.svg   a histogram of each weighted layer's weights, with the
  *                                  quantization grid (integer levels × scale) over it
  *   <config>/lenet5.safetensors    the trained model's state dict (quantizer state included)
+ *   <config>/lenet5.onnx           the trained model as QCDQ ONNX (unless --no-export), evaluated in
+ *                                  onnxruntime-web beside Parvus (accuracy, digits that differ, time per batch)
+ *   <config>/lenet5.qonnx.onnx     the quantized model as QONNX (quantized configurations)
  */
 import { cpus, loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CHECKPOINT_FILE, saveCheckpoint } from './checkpoint.js';
 import type { ExperimentResult } from './experiment.js';
+import { EXPORT_ACCURACY_BAR_POINTS, ONNX_RUNTIME, exportAndEvaluate } from './onnx-export.js';
+import type { ExportedModel } from './onnx-export.js';
 import { describeActivations, describeWeights } from './quant-config.js';
 import type { QuantConfig } from './quant-config.js';
 import { quantizerNames } from './quant-layers.js';
@@ -70,6 +75,8 @@ export interface RunReport {
   timings: TrainingRun['timings'];
   checkpoint: string;
   layers: LayerReport[];
+  /** The exported model in onnxruntime beside Parvus; null with --no-export. */
+  exported: ExportedModel | null;
 }
 
 export interface Check {
@@ -95,11 +102,15 @@ export interface WrittenRun {
   curves: string;
   histograms: string[];
   layers: LayerWeights[];
+  /** null when not exported. */
+  exported: ExportedModel | null;
 }
 
 export interface WrittenOutputs {
   folder: string;
   report: string;
+  /** The checks in the report: the issue's accuracy bars and the export bar. */
+  checks: Check[];
   accuracy: string;
   curves: string;
   runs: WrittenRun[];
@@ -122,6 +133,20 @@ export function accuracyChecks(float: TrainingRun, quantized: readonly TrainingR
   return checks;
 }
 
+const signedPoints = (points: number): string => `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)}`;
+
+/** The export bar: every exported model's held-out accuracy within 0.1 point of Parvus's (none when nothing was exported). */
+export function exportChecks(exported: ReadonlyArray<readonly [string, ExportedModel]>): Check[] {
+  if (exported.length === 0) return [];
+  const differing = exported.reduce((n, [, e]) => n + e.disagreements, 0);
+  const predictions = exported.reduce((n, [, e]) => n + e.testExamples, 0);
+  return [{
+    name: `Exported accuracy (QCDQ, ${ONNX_RUNTIME}) within ${EXPORT_ACCURACY_BAR_POINTS} point of Parvus's`,
+    met: exported.every(([, e]) => Math.abs(e.deltaPoints) <= EXPORT_ACCURACY_BAR_POINTS + 1e-9),
+    detail: `${exported.map(([name, e]) => `${name} ${signedPoints(e.deltaPoints)}`).join(', ')} points; ${differing} of ${predictions} held-out predictions differ`,
+  }];
+}
+
 function layerReports(layers: readonly LayerWeights[]): LayerReport[] {
   return layers.map(({ name, shape, grid }) => ({
     name,
@@ -134,7 +159,7 @@ function layerReports(layers: readonly LayerWeights[]): LayerReport[] {
   }));
 }
 
-export function runReport(run: TrainingRun, floatAccuracy: number, layers: readonly LayerWeights[]): RunReport {
+export function runReport(run: TrainingRun, floatAccuracy: number, layers: readonly LayerWeights[], exported: ExportedModel | null = null): RunReport {
   return {
     config: run.config.name,
     weights: describeWeights(run.config),
@@ -152,6 +177,7 @@ export function runReport(run: TrainingRun, floatAccuracy: number, layers: reado
     timings: run.timings,
     checkpoint: `${run.config.name}/${CHECKPOINT_FILE}`,
     layers: layerReports(layers),
+    exported,
   };
 }
 
@@ -237,8 +263,21 @@ export function weightHistogramSvg(layer: LayerWeights): string {
   });
 }
 
-/** Write one run's curves, weight histograms and checkpoint into `folder` (created if needed). */
-export async function writeRunOutputs(run: TrainingRun, folder: string, floatAccuracy: number | null = null, created = new Date().toISOString()): Promise<WrittenRun> {
+export interface RunOutputOptions {
+  /** The float model's held-out accuracy, drawn as a reference in a quantized run's curves. */
+  floatAccuracy?: number | null;
+  /** Export the model to ONNX and evaluate it in onnxruntime (default true). */
+  exportOnnx?: boolean;
+  /** The checkpoint's creation time (default now). */
+  created?: string;
+}
+
+/**
+ * Write one run's curves, weight histograms and checkpoint into `folder` (created if needed); then
+ * export the model to ONNX there and evaluate it (see onnx-export.ts).
+ */
+export async function writeRunOutputs(run: TrainingRun, folder: string, options: RunOutputOptions = {}): Promise<WrittenRun> {
+  const { floatAccuracy = null, exportOnnx = true, created = new Date().toISOString() } = options;
   await mkdir(join(folder, WEIGHTS_FOLDER), { recursive: true });
   const curves = join(folder, CURVES_FILE);
   await writeFile(curves, curvesSvg(run, floatAccuracy));
@@ -251,7 +290,8 @@ export async function writeRunOutputs(run: TrainingRun, folder: string, floatAcc
   }
   const checkpoint = join(folder, CHECKPOINT_FILE);
   await saveCheckpoint(checkpoint, run, created);
-  return { folder, checkpoint, curves, histograms, layers };
+  const exported = exportOnnx ? await exportAndEvaluate(run, folder, basename(folder)) : null;
+  return { folder, checkpoint, curves, histograms, layers, exported };
 }
 
 /** Held-out accuracy of every configuration as a bar chart, the float model's as a reference line. */
@@ -307,9 +347,14 @@ export function allCurvesSvg(float: TrainingRun, runs: readonly TrainingRun[]): 
   ]);
 }
 
-export function buildReport(result: ExperimentResult, layers: ReadonlyMap<string, readonly LayerWeights[]>): Report {
+export function buildReport(result: ExperimentResult, runs: ReadonlyMap<string, Pick<WrittenRun, 'layers' | 'exported'>>): Report {
   const { float, quantized } = result;
   const floatAccuracy = float.finalTestAccuracy;
+  const all = [float, ...quantized];
+  const exported = all.flatMap((run) => {
+    const e = runs.get(run.config.name)?.exported;
+    return e ? [[run.config.name, e] as const] : [];
+  });
   return {
     model: 'LeNet-5',
     backend: float.backend,
@@ -319,8 +364,8 @@ export function buildReport(result: ExperimentResult, layers: ReadonlyMap<string
       trainExamples: float.train.length,
       testExamples: float.test.length,
     },
-    configs: [float, ...quantized].map((run) => runReport(run, floatAccuracy, layers.get(run.config.name) ?? [])),
-    checks: accuracyChecks(float, quantized),
+    configs: all.map((run) => runReport(run, floatAccuracy, runs.get(run.config.name)?.layers ?? [], runs.get(run.config.name)?.exported ?? null)),
+    checks: [...accuracyChecks(float, quantized), ...exportChecks(exported)],
     totalSeconds: result.totalSeconds,
     machine: { node: process.version, cpus: cpus().length, loadAverage: loadavg().map((v) => Number(v.toFixed(2))) },
     date: new Date().toISOString(),
@@ -333,22 +378,21 @@ export function buildReport(result: ExperimentResult, layers: ReadonlyMap<string
  */
 export async function writeSummary(result: ExperimentResult, folder: string, runs: ReadonlyMap<string, WrittenRun>): Promise<WrittenOutputs> {
   await mkdir(folder, { recursive: true });
-  const layers = new Map([...runs].map(([name, written]) => [name, written.layers]));
-  const report = buildReport(result, layers);
+  const report = buildReport(result, runs);
   const reportPath = join(folder, REPORT_FILE);
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   const accuracy = join(folder, ACCURACY_FILE);
   await writeFile(accuracy, accuracySvg(result.float, result.quantized));
   const curves = join(folder, CURVES_FILE);
   await writeFile(curves, allCurvesSvg(result.float, result.quantized));
-  return { folder, report: reportPath, accuracy, curves, runs: [...runs.values()] };
+  return { folder, report: reportPath, checks: report.checks, accuracy, curves, runs: [...runs.values()] };
 }
 
 /** Every output of an experiment: each run's, then the summary. */
-export async function writeOutputs(result: ExperimentResult, folder: string): Promise<WrittenOutputs> {
+export async function writeOutputs(result: ExperimentResult, folder: string, options: Pick<RunOutputOptions, 'exportOnnx'> = {}): Promise<WrittenOutputs> {
   const runs = new Map<string, WrittenRun>();
   for (const run of [result.float, ...result.quantized]) {
-    runs.set(run.config.name, await writeRunOutputs(run, join(folder, run.config.name), result.float.finalTestAccuracy));
+    runs.set(run.config.name, await writeRunOutputs(run, join(folder, run.config.name), { ...options, floatAccuracy: result.float.finalTestAccuracy }));
   }
   return writeSummary(result, folder, runs);
 }

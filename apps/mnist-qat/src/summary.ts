@@ -1,5 +1,7 @@
 /** The end-of-run table: float vs each quantized configuration. */
 import type { ExperimentResult } from './experiment.js';
+import { ONNX_RUNTIME } from './onnx-export.js';
+import type { ExportedModel } from './onnx-export.js';
 import { describeActivations, describeWeights } from './quant-config.js';
 import type { TrainingRun } from './run.js';
 
@@ -39,4 +41,36 @@ export function resultTable(result: ExperimentResult): string[] {
     [float, ...result.quantized].map(row),
     new Set([4, 5, 6, 7, 8, 9]),
   );
+}
+
+/**
+ * The exported models beside Parvus: held-out accuracy of each, the difference in points, the
+ * digits classified differently, and the median time per batch of each (measured on the same
+ * batches, interleaved). Empty when nothing was exported.
+ */
+export function exportTable(result: ExperimentResult, exported: ReadonlyMap<string, ExportedModel | null>): string[] {
+  const entries = [result.float, ...result.quantized].flatMap((run) => {
+    const e = exported.get(run.config.name);
+    return e ? [[run.config.name, e] as const] : [];
+  });
+  const first = entries[0]?.[1];
+  if (!first) return [];
+  const rows = entries.map(([name, e]) => [
+    name,
+    pct(e.frameworkTestAccuracy),
+    pct(e.testAccuracy),
+    `${e.deltaPoints >= 0 ? '+' : '−'}${Math.abs(e.deltaPoints).toFixed(2)}`,
+    `${e.disagreements}/${e.testExamples}`,
+    `${e.frameworkBatchMs.toFixed(2)} ms`,
+    `${e.onnxBatchMs.toFixed(2)} ms`,
+    `${(e.onnxBatchMs / e.frameworkBatchMs).toFixed(2)}×`,
+  ]);
+  return [
+    `Exported (QCDQ ONNX in ${ONNX_RUNTIME}) vs Parvus (${first.backend} backend) on the held-out digits; median time per batch of ${first.batchSize}:`,
+    ...formatTable(
+      ['config', 'Parvus acc', 'ONNX acc', 'Δ (pts)', 'differing', 'Parvus batch', 'onnxruntime batch', 'ratio'],
+      rows,
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    ),
+  ];
 }

@@ -23,9 +23,11 @@ describe('command line', () => {
       help: false,
       options: {
         configs: ['float', 'w4a4', 'w1a2'], inputBitWidth: 6, epochs: 3, qatEpochs: 1, batchSize: 32, lr: 0.01, optimizer: 'adam', qatLr: 2e-4, qatOptimizer: 'sgd',
-        schedule: 'step', seed: 7, shift: 0, floatCheckpoint: 'f.safetensors', backend: 'tfjs', out: 'x/y',
+        schedule: 'step', seed: 7, shift: 0, floatCheckpoint: 'f.safetensors', backend: 'tfjs', exportOnnx: true, out: 'x/y',
       },
     });
+    expect(DEFAULT_OPTIONS.exportOnnx).toBe(true);
+    expect(parseArgs(['--no-export', '--backend=tfjs-wasm'])).toMatchObject({ options: { exportOnnx: false, backend: 'tfjs-wasm' } });
     expect(parseArgs(['--help'])).toEqual({ help: true });
   });
 
@@ -39,6 +41,7 @@ describe('command line', () => {
     expect(error(['--epochs'])).toMatch(/--epochs needs a value/);
     expect(error(['--epochs', '--lr', '1'])).toMatch(/--epochs needs a value/);
     expect(error(['--frobnicate'])).toMatch(/Unknown option '--frobnicate'[\s\S]*Usage/);
+    expect(error(['--no-export=1'])).toBe("--no-export takes no value, got '--no-export=1'.");
   });
 
   it('checks configurations and bit widths', () => {

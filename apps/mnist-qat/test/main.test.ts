@@ -14,7 +14,7 @@ describe('parvus-mnist', () => {
   it('prints its options with --help', () => {
     const { status, stdout } = run('--', '--help');
     expect(status).toBe(0);
-    for (const flag of ['--configs', '--input-bit-width', '--epochs', '--qat-epochs', '--batch-size', '--lr', '--optimizer', '--qat-lr', '--qat-optimizer', '--schedule', '--seed', '--shift', '--float-checkpoint', '--backend', '--out']) {
+    for (const flag of ['--configs', '--input-bit-width', '--epochs', '--qat-epochs', '--batch-size', '--lr', '--optimizer', '--qat-lr', '--qat-optimizer', '--schedule', '--seed', '--shift', '--float-checkpoint', '--backend', '--no-export', '--out']) {
       expect(stdout).toContain(flag);
     }
   });
@@ -22,7 +22,15 @@ describe('parvus-mnist', () => {
   it('explains a backend that is not installed, listing those that are, and exits with status 2', () => {
     const { status, stderr } = run('--backend', 'webgpu-nope');
     expect(status).toBe(2);
-    expect(stderr).toMatch(/^error: Backend 'webgpu-nope' is not available: the package @parvus\/backend-webgpu-nope is not installed for @parvus\/mnist-qat\. Available: .*'reference'/);
+    expect(stderr).toMatch(
+      /^error: Backend 'webgpu-nope' is not available: the package @parvus\/backend-webgpu-nope is not installed for @parvus\/mnist-qat \(nor @parvus\/backend-webgpu, of which it could be a flavour\)\. Available: .*'reference'/,
+    );
+  });
+
+  it('explains a backend flavour its package does not register, listing those it does', () => {
+    const { status, stderr } = run('--backend', 'tfjs-nope');
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^error: @parvus\/backend-tfjs was imported but registered no backend named 'tfjs-nope'\. Registered backends: .*'tfjs-wasm'/);
   });
 
   it('rejects a bad bit width naming the option, and exits with status 2', () => {

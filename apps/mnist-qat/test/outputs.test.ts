@@ -1,6 +1,7 @@
 // The files a run writes: the report as JSON, accuracy chart and curves as SVG, per configuration
-// curves, weight histograms against the quantization grid and a safetensors checkpoint that
-// reloads into a fresh model (quantizer state included) with identical logits.
+// curves, weight histograms against the quantization grid, a safetensors checkpoint that reloads
+// into a fresh model (quantizer state included) with identical logits, and the model exported as
+// QCDQ ONNX (and QONNX when quantized), evaluated in onnxruntime beside Parvus.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,12 @@ import type { ExperimentResult } from '../src/experiment.js';
 import { loadMnist, PIXELS } from '../src/mnist-data.js';
 import type { Mnist } from '../src/mnist-data.js';
 import type { LeNet5 } from '../src/model.js';
+import { ONNX_FILE, ONNX_RUNTIME, QONNX_FILE } from '../src/onnx-export.js';
 import { ACCURACY_FILE, CHECKPOINT_FILE, CURVES_FILE, REPORT_FILE, WEIGHTS_FOLDER, writeOutputs } from '../src/outputs.js';
 import type { Report, WrittenOutputs } from '../src/outputs.js';
 import { parseQuantConfig } from '../src/quant-config.js';
 import type { TrainingOptions } from '../src/run.js';
-import { resultTable } from '../src/summary.js';
+import { exportTable, resultTable } from '../src/summary.js';
 import { subset } from './helpers.js';
 
 const FLOAT: TrainingOptions = { epochs: 2, batchSize: 32, lr: 2e-3, optimizer: 'adam', schedule: 'cosine', seed: 1, shift: 1 };
@@ -53,10 +55,11 @@ describe('outputs of a (short) experiment', () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  it('writes the summary and, per configuration, curves, one histogram per weighted layer and a checkpoint', async () => {
+  it('writes the summary and, per configuration, curves, one histogram per weighted layer, a checkpoint and the ONNX models', async () => {
     expect((await readdir(folder)).sort()).toEqual([ACCURACY_FILE, CURVES_FILE, REPORT_FILE, 'float', 'w1a4', 'w4a4'].sort());
+    expect((await readdir(join(folder, 'float'))).sort()).toEqual([CHECKPOINT_FILE, CURVES_FILE, ONNX_FILE, WEIGHTS_FOLDER].sort());
     for (const config of ['float', 'w4a4', 'w1a4']) {
-      expect((await readdir(join(folder, config))).sort()).toEqual([CHECKPOINT_FILE, CURVES_FILE, WEIGHTS_FOLDER].sort());
+      if (config !== 'float') expect((await readdir(join(folder, config))).sort()).toEqual([CHECKPOINT_FILE, CURVES_FILE, ONNX_FILE, QONNX_FILE, WEIGHTS_FOLDER].sort());
       expect((await readdir(join(folder, config, WEIGHTS_FOLDER))).sort()).toEqual(['conv1.svg', 'conv2.svg', 'fc1.svg', 'fc2.svg', 'fc3.svg']);
     }
     expect(written.runs.map((r) => r.histograms.length)).toEqual([5, 5, 5]);
@@ -91,8 +94,36 @@ describe('outputs of a (short) experiment', () => {
       expect(layer.levelsUsed).toBeGreaterThan(3);
     }
     for (const layer of w1a4.layers) expect(layer).toMatchObject({ bitWidth: 1, levels: 2, levelsUsed: 2 });
-    expect(report.checks.map((c) => c.name)).toEqual(['W4A4 ≥ 97%']);
+    expect(report.checks.map((c) => c.name)).toEqual(['W4A4 ≥ 97%', `Exported accuracy (QCDQ, ${ONNX_RUNTIME}) within 0.1 point of Parvus's`]);
     expect(report.machine.cpus).toBeGreaterThan(0);
+  });
+
+  it('reports the exported models beside Parvus: files, accuracy, digits that differ, time per batch', async () => {
+    const report = JSON.parse(await readFile(join(folder, REPORT_FILE), 'utf8')) as Report;
+    for (const c of report.configs) {
+      const e = c.exported!;
+      expect(e).toMatchObject({
+        qcdq: `${c.config}/${ONNX_FILE}`,
+        qonnx: c.config === 'float' ? null : `${c.config}/${QONNX_FILE}`,
+        runtime: ONNX_RUNTIME,
+        testExamples: 201,
+        frameworkTestAccuracy: c.finalTestAccuracy,
+        batchSize: 64,
+        backend: 'reference',
+      });
+      expect(e.modelBytes.qcdq).toBeGreaterThan(10_000);
+      expect(e.deltaPoints).toBeCloseTo(100 * (e.testAccuracy - c.finalTestAccuracy), 10);
+      // Each digit classified differently moves the accuracy by at most one digit.
+      expect(Math.abs(e.deltaPoints)).toBeLessThanOrEqual((100 * e.disagreements) / 201 + 1e-9);
+      // A smoke test on models trained in seconds; training.test.ts holds the real W4A4 model to the 0.1-point bar.
+      expect(e.disagreements).toBeLessThanOrEqual(1);
+      expect(e.onnxBatchMs).toBeGreaterThan(0);
+      expect(e.frameworkBatchMs).toBeGreaterThan(0);
+    }
+    const table = exportTable(result, new Map(written.runs.map((r) => [r.folder.split('/').at(-1)!, r.exported])));
+    expect(table[0]).toMatch(/^Exported \(QCDQ ONNX in onnxruntime-web wasm, 1 thread\) vs Parvus \(reference backend\)/);
+    expect(table[1]).toMatch(/^config\s+Parvus acc\s+ONNX acc\s+Δ \(pts\)\s+differing\s+Parvus batch\s+onnxruntime batch\s+ratio$/);
+    expect(table.slice(3).map((row) => row.split(/\s+/)[0])).toEqual(['float', 'w4a4', 'w1a4']);
   });
 
   it('draws self-contained SVG: accuracy bars, curves, histograms with the quantization grid', async () => {

@@ -3,9 +3,14 @@
 //
 // The default test trains the float recipe shortened to 6 epochs (the cosine schedule spans the
 // 6; measured 98.15% with seeds 0 and 1), then fine-tunes the W4A4 model from it with the demo's
-// QAT recipe (2 epochs), asserting the real bars (float ≥ 97%, W4A4 ≥ 97%). About a minute on an
-// idle 2-core machine. PARVUS_MNIST_FULL=1 also runs the demo's exact default experiment (every
-// configuration) and checks its bars and the 5-minute budget.
+// QAT recipe (2 epochs), asserting the real bars (float ≥ 97%, W4A4 ≥ 97%), and exports that W4A4
+// model: in onnxruntime its held-out accuracy must be within 0.1 point of Parvus's (on the 2,004
+// held-out digits: at most 2 classified differently). About a minute on an idle 2-core machine.
+// PARVUS_MNIST_FULL=1 also runs the demo's exact default experiment (every configuration, every
+// one exported) and checks its bars and the 5-minute budget.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memory, setBackend } from '@parvus/core';
 import '@parvus/backend-reference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +18,9 @@ import { DEFAULT_OPTIONS } from '../src/cli.js';
 import { runExperiment } from '../src/experiment.js';
 import { loadMnist } from '../src/mnist-data.js';
 import type { Mnist } from '../src/mnist-data.js';
-import { accuracyChecks } from '../src/outputs.js';
+import { EXPORT_ACCURACY_BAR_POINTS, exportAndEvaluate } from '../src/onnx-export.js';
+import type { ExportedModel } from '../src/onnx-export.js';
+import { accuracyChecks, exportChecks } from '../src/outputs.js';
 import { parseQuantConfig } from '../src/quant-config.js';
 import { fineTuneQuantized, trainLeNet5 } from '../src/run.js';
 import type { RunHooks, TrainingOptions, TrainingRun } from '../src/run.js';
@@ -40,14 +47,27 @@ function expectFlatMemory(run: TrainingRun, live: readonly number[]): void {
   expect(Math.max(...afterFirst)).toBe(live[0]);
 }
 
+/** The export bar: held-out accuracy in onnxruntime within 0.1 point of Parvus's, on the whole held-out split. */
+function expectExportMatches(exported: ExportedModel, run: TrainingRun): void {
+  expect(exported).toMatchObject({ testExamples: 2004, frameworkTestAccuracy: run.finalTestAccuracy, backend: 'reference', batchSize: 64 });
+  expect(Math.abs(exported.deltaPoints), `${run.config.name}: ${exported.testAccuracy} exported vs ${run.finalTestAccuracy}`).toBeLessThanOrEqual(EXPORT_ACCURACY_BAR_POINTS);
+  expect(exported.onnxBatchMs).toBeGreaterThan(0);
+  expect(exported.frameworkBatchMs).toBeGreaterThan(0);
+}
+
 describe('LeNet-5 on MNIST', () => {
   let data: Mnist;
   let float: TrainingRun | null = null;
+  let folder = '';
   beforeAll(async () => {
     await setBackend('reference');
     data = loadMnist();
+    folder = await mkdtemp(join(tmpdir(), 'parvus-mnist-training-'));
   });
-  afterAll(() => float?.model.dispose());
+  afterAll(async () => {
+    float?.model.dispose();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
 
   it(`float reaches ≥ ${100 * BAR}% held-out accuracy in 6 epochs, with flat memory`, async () => {
     const before = memory().numTensors;
@@ -71,7 +91,13 @@ describe('LeNet-5 on MNIST', () => {
     expect(w4a4.epochs).toHaveLength(qatEpochs);
     expect(w4a4.ptqTestAccuracy).toBeGreaterThan(0.9);
     expect(w4a4.finalTestAccuracy, `float ${float!.finalTestAccuracy}, w4a4 ${w4a4.finalTestAccuracy}`).toBeGreaterThanOrEqual(BAR);
+    // Exported as QCDQ and run in onnxruntime-web on the whole held-out split: the export bar.
+    const exported = await exportAndEvaluate(w4a4, folder);
+    expectExportMatches(exported, w4a4);
+    // Digit by digit, too: at most one per 1,000 classified differently (measured: none).
+    expect(exported.disagreements).toBeLessThanOrEqual(2);
     w4a4.model.dispose();
+    // Exporting and evaluating left no tensor behind.
     expect(memory().numTensors).toBe(before);
   }, 600_000);
 
@@ -129,7 +155,14 @@ describe('LeNet-5 on MNIST', () => {
     expect(checks.map((c) => c.name)).toEqual(['W8A8 within 0.5 points of float', 'W4A4 ≥ 97%']);
     for (const check of checks) expect(check, `${check.name}: ${check.detail}`).toMatchObject({ met: true });
     expect(result.float.finalTestAccuracy).toBeGreaterThanOrEqual(BAR);
-    expect(result.totalSeconds).toBeLessThan(300);
+    const exported: Array<[string, ExportedModel]> = [];
+    for (const run of [result.float, ...result.quantized]) {
+      const e = await exportAndEvaluate(run, folder);
+      expectExportMatches(e, run);
+      exported.push([run.config.name, e]);
+    }
+    expect(exportChecks(exported)[0]).toMatchObject({ met: true });
+    expect(result.totalSeconds + exported.reduce((s, [, e]) => s + e.seconds, 0)).toBeLessThan(300);
     for (const run of [result.float, ...result.quantized]) run.model.dispose();
   }, 900_000);
 });
