@@ -16,10 +16,15 @@ import type { TorchBaseline } from './torch-baseline.js';
 import { runTorchBaseline } from './torch-baseline.js';
 
 /** Backends to try: package to import and backend names it registers (skipped where not installed). */
-const BACKEND_PACKAGES: Array<{ pkg: string; backends: string[] }> = [
+/**
+ * `endToEnd`: only the figures that end by reading a result back. onnxruntime runs kernels in a
+ * worker thread and returns before they finish, so a kernel figure without a read would time the
+ * enqueueing, not the work.
+ */
+const BACKEND_PACKAGES: Array<{ pkg: string; backends: string[]; endToEnd?: boolean }> = [
   { pkg: '@parvus/backend-reference', backends: ['reference'] },
-  { pkg: '@parvus/backend-tfjs', backends: ['tfjs'] },
-  { pkg: '@parvus/backend-onnxruntime', backends: ['onnxruntime'] },
+  { pkg: '@parvus/backend-tfjs', backends: ['tfjs-wasm'] },
+  { pkg: '@parvus/backend-onnxruntime', backends: ['onnxruntime-node', 'onnxruntime'], endToEnd: true },
 ];
 
 /** Which torch figure each Parvus figure compares with. */
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
   const breakdowns: Breakdown[] = [];
 
   const figures: Figure[] = [copyFigure()];
-  for (const { pkg, backends } of BACKEND_PACKAGES) {
+  for (const { pkg, backends, endToEnd } of BACKEND_PACKAGES) {
     try {
       await import(pkg);
     } catch {
@@ -77,10 +82,10 @@ async function main(): Promise<void> {
       try {
         await P.setBackend(backend);
         console.log(`measuring ${backend}…`);
-        figures.push(...kernelFigures(backend));
+        if (!endToEnd) figures.push(...kernelFigures(backend));
         figures.push(...lenet5Figures(backend));
         figures.push(...lenet5W4A4Figures(backend));
-        figures.push(quantIdentityFigure(backend));
+        if (!endToEnd) figures.push(quantIdentityFigure(backend));
         if (breakdown) {
           breakdowns.push(trainStepBreakdown(backend));
           breakdowns.push(trainStepBreakdown(backend, 20, 'w4a4'));
