@@ -12,6 +12,7 @@ import { registerGradientTests } from './gradients.js';
 import { registerErrorTests } from './errors.js';
 import { registerReprStateDictTests } from './repr-state-dict.js';
 import { registerTutorialTests } from './tutorial.js';
+import { registerQatEndToEndTests } from './qat-e2e.js';
 
 export function registerBrevitasFixtureTests(suite: Suite): void {
   registerTutorialTests(suite);
@@ -25,4 +26,5 @@ export function registerBrevitasFixtureTests(suite: Suite): void {
   registerErrorTests(suite);
   registerGradientTests(suite);
   registerReprStateDictTests(suite);
+  registerQatEndToEndTests(suite);
 }
