@@ -10,14 +10,15 @@
  * - Integer, bool, data-movement and selection results compare exactly.
  * - A software GPU (SwiftShader) compiles a pipeline per new kernel signature, so the cases are small.
  *
- * Skipped, with the reason, where no WebGPU adapter is found (see README: CI needs Chromium's
- * SwiftShader Vulkan driver).
+ * The Brevitas quantizer fixtures run on WebGPU in webgpu-fixtures.test.ts. Skipped, with the
+ * reason, where no WebGPU adapter is found (see README: CI needs Chromium's SwiftShader Vulkan driver).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DType, Tensor, TypedArray } from '@parvus/core';
 import * as P from '@parvus/core';
 import type { OnnxruntimeBackend } from '../src/index.js';
 import '../src/index.js';
+import { webgpuUnavailable } from './webgpu-probe.js';
 
 type Comparison = 'exact' | 'close' | { quantized: number };
 
@@ -177,18 +178,7 @@ function compare(c: Case, actual: Awaited<ReturnType<typeof runOn>>, expected: A
   });
 }
 
-/** Whether WebGPU initialises here (top-level await: the reason is needed to register the skip). */
-async function probe(): Promise<string | null> {
-  try {
-    await P.setBackend('onnxruntime-webgpu');
-    await P.setBackend('onnxruntime');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const unavailable = await probe();
+const unavailable = await webgpuUnavailable();
 
 describe.skipIf(unavailable !== null)('onnxruntime-webgpu in Node: every kernel against wasm', () => {
   afterAll(async () => {

@@ -10,6 +10,9 @@
  * modes, BatchNorm statistics, optimizer steps) against hand-computed values, and quantized layers
  * against the Brevitas golden fixtures (src/brevitas/). Skips are data: pass
  * `{ skip: { 'Conv2DBackpropFilter/dilated': 'not yet: issue N' } }`.
+ *
+ * `describeBrevitasQuantizerFixtures` runs a chosen subset of the fixtures (by default the
+ * quantizer ones) on their own, bit for bit or, for GPUs, within one quantization step.
  */
 import { beforeAll, describe } from 'vitest';
 import type { Backend } from '@parvus/core';
@@ -39,6 +42,9 @@ import { registerModeTests } from './modules/modes.js';
 import { registerBatchNormTests } from './modules/batchnorm.js';
 import { registerOptimizerTests } from './modules/optimizers.js';
 import { registerBrevitasFixtureTests } from './brevitas/index.js';
+import type { ModuleCaseFixtureFile } from './brevitas/quantizer-fixtures.js';
+import { QUANTIZER_FIXTURE_FILES, registerOneStepSelfCheck, registerQuantizerFixtureTests, registerSkipSelfCheck } from './brevitas/quantizer-fixtures.js';
+import type { FixtureComparison } from './brevitas/module-cases.js';
 
 export interface ConformanceOptions {
   /** Test id ('<Kernel>/<case>') → why the backend skips it. */
@@ -94,6 +100,64 @@ export function describeBackendConformance(
     describe('suite', () => registerSuiteSelfChecks(suite, skips));
   });
 }
+
+export interface BrevitasQuantizerFixtureOptions {
+  /**
+   * The module-case files to run, in this order (default: the quantizer fixtures,
+   * act_quantizers.json, weight_quantizers.json and bias_quant.json).
+   */
+  files?: readonly ModuleCaseFixtureFile[];
+  /**
+   * 'exact' (default): bit for bit, as `describeBackendConformance` runs them. 'one-step', for
+   * backends whose float arithmetic is not torch-exact (GPUs): integer codes within one
+   * quantization step, dequantized values within one scale step, scales, zero points and
+   * statistics within 2^-15 relative, bit widths, flags and shapes exact; `isValid` and `int()`
+   * computed on the host from asynchronous reads (see src/brevitas/one-step.ts for why).
+   */
+  tolerance?: FixtureComparison;
+  /** Test id ('Brevitas/<file>/<case>') → why the backend skips it. */
+  skip?: Record<string, string>;
+}
+
+/**
+ * A subset of the Brevitas golden fixtures on their own, with a stated comparison: for a backend
+ * that cannot run the whole suite bit for bit (a GPU), beside the kernel checks of its own tests.
+ *
+ *   describeBrevitasQuantizerFixtures('onnxruntime-webgpu', () => createOnnxruntimeBackend('webgpu'), { tolerance: 'one-step' });
+ */
+export function describeBrevitasQuantizerFixtures(
+  name: string,
+  createBackend: () => Backend | Promise<Backend>,
+  options: BrevitasQuantizerFixtureOptions = {},
+): void {
+  const skips = options.skip ?? {};
+  const comparison = options.tolerance ?? 'exact';
+  let backend: Backend | null = null;
+  const suite = new Suite(name, skips, () => {
+    if (!backend) throw new Error(`backend '${name}' is not initialised (did beforeAll fail?)`);
+    return backend;
+  });
+
+  describe(`Brevitas quantizer fixtures on backend '${name}' (${comparison})`, () => {
+    beforeAll(async () => {
+      registerBackend(name, createBackend, CONFORMANCE_PRIORITY); // false when already registered: fine
+      await setBackend(name);
+      backend = backendInstance();
+    });
+
+    registerQuantizerFixtureTests(suite, options.files ?? QUANTIZER_FIXTURE_FILES, comparison);
+    describe('suite', () => {
+      if (comparison === 'one-step') registerOneStepSelfCheck(suite);
+      registerSkipSelfCheck(suite, skips);
+    });
+  });
+}
+
+export { ONE_STEP } from './brevitas/one-step.js';
+export type { OneStepTolerance } from './brevitas/one-step.js';
+export { QUANTIZER_FIXTURE_FILES } from './brevitas/quantizer-fixtures.js';
+export type { ModuleCaseFixtureFile } from './brevitas/quantizer-fixtures.js';
+export type { FixtureComparison } from './brevitas/module-cases.js';
 
 export * as oracle64 from './oracle64/index.js';
 export { tolerancesFor } from './tolerance.js';

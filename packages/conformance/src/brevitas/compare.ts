@@ -3,7 +3,9 @@
  * zero points, bit widths and integer values compare bit for bit (float32 values with Object.is,
  * so -0 and +0 differ); gradients compare within a stated tolerance. Mismatches are collected
  * per case and reported together, and a case whose only differences are signs of zero says so
- * separately (`only the sign of zero differs`), since that is a different kind of bug.
+ * separately (`only the sign of zero differs`), since that is a different kind of bug. A
+ * `Mismatches` made with a one-step tolerance compares values and statistics within one
+ * quantization step instead (one-step.ts), for backends that are not torch-exact.
  */
 import type { Module, Tensor } from '@parvus/core';
 import type { Tolerance } from '../tolerance.js';
@@ -11,6 +13,8 @@ import { IntQuantTensor, brevitasToParvusKey, tidy } from '@parvus/core';
 import type { FixtureQuantStates, FixtureTensor, FixtureValue } from './fixtures.js';
 import type { HostTensor } from './decode.js';
 import { decodeTensor, isQuantTensorValue, toValue } from './decode.js';
+import type { OneStepTolerance } from './one-step.js';
+import { broadcastIndices, readQuantFields } from './one-step.js';
 
 export interface TensorSnapshot {
   readonly kind: 'Tensor';
@@ -47,9 +51,17 @@ export async function readTensor(t: Tensor): Promise<HostTensor> {
   return { shape: [...t.shape], dtype: t.dtype, values: values.slice() };
 }
 
-/** Everything the fixtures record about a value, read from a Parvus Tensor or IntQuantTensor. */
-export async function snapshotValue(v: Tensor | IntQuantTensor): Promise<ValueSnapshot> {
+/**
+ * Everything the fixtures record about a value, read from a Parvus Tensor or IntQuantTensor.
+ * `integers`: 'core' takes `isValid` and `int()` from core (which reads synchronously); 'host'
+ * computes them from the values read asynchronously (see one-step.ts), for backends without a
+ * synchronous read.
+ */
+export async function snapshotValue(v: Tensor | IntQuantTensor, integers: 'core' | 'host' = 'core'): Promise<ValueSnapshot> {
   if (!(v instanceof IntQuantTensor)) return { kind: 'Tensor', tensor: await readTensor(v) };
+  if (integers === 'host') {
+    return { kind: 'IntQuantTensor', ...(await readQuantFields(v, readTensor)), signed: v.signed, training: v.training };
+  }
   const isValid = v.isValid;
   let intValue: HostTensor | null = null;
   if (isValid) {
@@ -98,7 +110,14 @@ export class Mismatches {
   private readonly lines: string[] = [];
   private readonly zeroSignLines: string[] = [];
 
-  constructor(private readonly caseName: string) {}
+  /**
+   * `oneStep`: compare within one quantization step (see one-step.ts) instead of bit for bit:
+   * `value` and `quantState` then use it; the other methods are unchanged.
+   */
+  constructor(
+    private readonly caseName: string,
+    private readonly oneStep: OneStepTolerance | null = null,
+  ) {}
 
   get count(): number {
     return this.lines.length + this.zeroSignLines.length;
@@ -194,6 +213,10 @@ export class Mismatches {
    * float accumulations, see `ValueTolerance`) the float fields within a tolerance.
    */
   value(actual: ValueSnapshot, expected: FixtureValue, what: string, tolerance: ValueTolerance = {}): void {
+    if (this.oneStep) {
+      this.valueWithinOneStep(actual, expected, what, tolerance, this.oneStep);
+      return;
+    }
     const expectedKind = isQuantTensorValue(expected) ? 'IntQuantTensor' : 'Tensor';
     if (actual.kind !== expectedKind) {
       this.fail(`${what}: expected a ${expectedKind}, got a ${actual.kind}`);
@@ -214,6 +237,81 @@ export class Mismatches {
     if (q.int_value !== null) {
       if (actual.intValue === null) this.fail(`${what}.int(): expected integers, got none (isValid ${String(actual.isValid)})`);
       else this.exact(actual.intValue, decodeTensor(q.int_value), `${what}.int()`);
+    }
+  }
+
+  /** Statistics (buffers, learned values): bit for bit, or within ρ relative in the one-step comparison. */
+  private stateFloats(actual: HostTensor, expected: HostTensor, tolerance: ValueTolerance, what: string): void {
+    if (this.oneStep) this.relative(actual, expected, this.oneStep.rtol, tolerance, what);
+    else this.floats(actual, expected, tolerance, what);
+  }
+
+  /**
+   * |actual − expected| ≤ rtol·|expected| element by element (scales, zero points and statistics
+   * are each their own short computation), plus the accumulation tolerance where one applies.
+   */
+  private relative(actual: HostTensor, expected: HostTensor, rtol: number, tolerance: ValueTolerance, what: string): void {
+    if (!this.shape(actual, expected, what)) return;
+    const accumulation = this.accumulationBound(expected, tolerance);
+    this.closeEach(actual, expected, Array.from(expected.values, (v) => rtol * Math.abs(v) + accumulation), what);
+  }
+
+  /** The absolute bound of `tolerance.float` for a tensor (0 without one). */
+  private accumulationBound(expected: HostTensor, tolerance: ValueTolerance): number {
+    if (!tolerance.float) return 0;
+    let scale = 0;
+    for (const v of expected.values) scale = Math.max(scale, Math.abs(v));
+    return tolerance.float.atol + tolerance.float.rtol * scale;
+  }
+
+  /**
+   * A fixture value against a Parvus result within one quantization step (one-step.ts): integer
+   * codes within `codes`, dequantized values within one step of the expected scale plus ρ of
+   * their magnitude, scales and zero points within ρ relative; bit width, flags and shapes exact.
+   * A plain tensor (an accumulation's output) within ρ relative to its largest element plus the
+   * accumulation tolerance.
+   */
+  private valueWithinOneStep(actual: ValueSnapshot, expected: FixtureValue, what: string, tolerance: ValueTolerance, oneStep: OneStepTolerance): void {
+    const expectedKind = isQuantTensorValue(expected) ? 'IntQuantTensor' : 'Tensor';
+    if (actual.kind !== expectedKind) {
+      this.fail(`${what}: expected a ${expectedKind}, got a ${actual.kind}`);
+      return;
+    }
+    if (actual.kind === 'Tensor') {
+      const want = decodeTensor(expected as FixtureTensor, what);
+      if (actual.tensor.dtype !== 'float32' || want.dtype !== 'float32') {
+        this.exact(actual.tensor, want, what);
+        return;
+      }
+      const bound = this.accumulationBound(want, { float: { rtol: (tolerance.float?.rtol ?? 0) + oneStep.rtol, atol: tolerance.float?.atol ?? 0 } });
+      this.closeEach(actual.tensor, want, Array.from(want.values, () => bound), what);
+      return;
+    }
+    const q = expected as Extract<FixtureValue, { kind: 'IntQuantTensor' }>;
+    const scale = decodeTensor(q.scale);
+    const value = decodeTensor(q.value);
+    this.relative(actual.scale, scale, oneStep.rtol, {}, `${what}.scale`);
+    this.relative(actual.zeroPoint, decodeTensor(q.zero_point), oneStep.rtol, tolerance, `${what}.zeroPoint`);
+    const scaleAt = broadcastIndices(scale.shape, value.shape);
+    if (scaleAt === null) {
+      this.fail(`${what}: the expected scale [${scale.shape.join(', ')}] does not broadcast to the value [${value.shape.join(', ')}]`);
+    } else {
+      const accumulation = this.accumulationBound(value, tolerance);
+      const bounds = Array.from(value.values, (v, i) => {
+        const step = Math.abs(scale.values[scaleAt[i] as number] as number);
+        return step * (1 + oneStep.rtol) + oneStep.rtol * Math.abs(v) + accumulation;
+      });
+      this.closeEach(actual.value, value, bounds, `${what}.value`);
+    }
+    this.exact(actual.bitWidth, decodeTensor(q.bit_width), `${what}.bitWidth`);
+    this.equal(actual.signed, q.signed, `${what}.signed`);
+    this.equal(actual.training, q.training, `${what}.training`);
+    this.equal(actual.isValid, q.is_valid, `${what}.isValid`);
+    if (q.int_value !== null) {
+      const want = decodeTensor(q.int_value);
+      if (actual.intValue === null) this.fail(`${what}.int(): expected integers, got none (isValid ${String(actual.isValid)})`);
+      else if (actual.intValue.dtype !== want.dtype) this.fail(`${what}.int(): expected a ${want.dtype} tensor, got ${actual.intValue.dtype}`);
+      else this.closeEach(actual.intValue, want, Array.from(want.values, () => oneStep.codes), `${what}.int()`);
     }
   }
 
@@ -249,10 +347,10 @@ export class Mismatches {
       if (state.collect_stats_steps !== undefined) this.equal(internals.collectStatsSteps, state.collect_stats_steps, `${where}.collectStatsSteps`);
       if (state.momentum !== undefined) this.equal(internals.momentum, state.momentum, `${where}.momentum`);
       if (state.buffer !== undefined) {
-        if (internals.buffer) this.floats(await readTensor(internals.buffer), decodeTensor(state.buffer), tolerance, `${where}.buffer`);
+        if (internals.buffer) this.stateFloats(await readTensor(internals.buffer), decodeTensor(state.buffer), tolerance, `${where}.buffer`);
         else this.fail(`${where}: no buffer`);
       }
-      if (internals.value) this.floats(await readTensor(internals.value), decodeTensor(state.value), tolerance, `${where}.value`);
+      if (internals.value) this.stateFloats(await readTensor(internals.value), decodeTensor(state.value), tolerance, `${where}.value`);
       else this.fail(`${where}: no value`);
     }
   }

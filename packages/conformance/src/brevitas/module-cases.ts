@@ -14,9 +14,16 @@ import { disposeValue, toValue } from './decode.js';
 import type { ValueTolerance } from './compare.js';
 import { Mismatches, snapshotValue } from './compare.js';
 import { buildModule, isAfterAccumulation, outputTolerance, pendingReasonOf, setParams } from './modules.js';
+import { ONE_STEP } from './one-step.js';
 import { brevitasTestId, registerFixtureCase } from './registry.js';
 
 type Value = Tensor | IntQuantTensor;
+
+/**
+ * How a module case compares: 'exact' (bit for bit, core's own `isValid` and `int()`), or
+ * 'one-step' (within one quantization step, integers computed on the host: see one-step.ts).
+ */
+export type FixtureComparison = 'exact' | 'one-step';
 
 /**
  * Replace the forward of each named proxy with one that also records its outputs (Brevitas's
@@ -39,7 +46,7 @@ function recordProxies(model: Module, names: readonly string[]): Map<string, Val
 }
 
 /** Run one step: forward in the step's mode, then compare output, intermediates and state. */
-async function runStep(model: Module, step: FixtureStep, index: number, mismatches: Mismatches, tolerance: ValueTolerance): Promise<void> {
+async function runStep(model: Module, step: FixtureStep, index: number, mismatches: Mismatches, tolerance: ValueTolerance, integers: 'core' | 'host'): Promise<void> {
   const what = `step ${index} (${step.mode})`;
   model.train(step.mode === 'train');
   const inputs = step.inputs.map((v, i) => toValue(v, `${what} input ${i}`));
@@ -52,7 +59,7 @@ async function runStep(model: Module, step: FixtureStep, index: number, mismatch
       const out = model.forward(...inputs) as Value;
       return [out, [...recorded.values()].flat()] as [Value, Value[]];
     });
-    mismatches.value(await snapshotValue(output), step.output, `${what} output`, tolerance);
+    mismatches.value(await snapshotValue(output, integers), step.output, `${what} output`, tolerance);
     for (const [name, expected] of Object.entries(step.intermediates ?? {})) {
       const got = recorded.get(name) ?? [];
       const wanted: readonly FixtureValue[] = Array.isArray(expected) ? expected : [expected as FixtureValue];
@@ -62,7 +69,7 @@ async function runStep(model: Module, step: FixtureStep, index: number, mismatch
       }
       for (let i = 0; i < wanted.length; i++) {
         const label = wanted.length > 1 ? `${brevitasToParvusKey(name)}[${i}]` : brevitasToParvusKey(name);
-        mismatches.value(await snapshotValue(got[i] as Value), wanted[i] as FixtureValue, `${what} ${label}`, isAfterAccumulation(brevitasToParvusKey(name)) ? tolerance : {});
+        mismatches.value(await snapshotValue(got[i] as Value, integers), wanted[i] as FixtureValue, `${what} ${label}`, isAfterAccumulation(brevitasToParvusKey(name)) ? tolerance : {});
       }
     }
     await mismatches.quantState(model, step.quant_state_after, `${what} state`, (path) => (isAfterAccumulation(path) ? tolerance : {}));
@@ -79,9 +86,11 @@ async function runStep(model: Module, step: FixtureStep, index: number, mismatch
 }
 
 /** Build the case's module, then run every step on it. */
-export async function runModuleCase(c: ModuleCase, context: CaseContext): Promise<void> {
+export async function runModuleCase(c: ModuleCase, context: CaseContext, comparison: FixtureComparison = 'exact'): Promise<void> {
   const tolerance = outputTolerance(c.module.class, c.params, context.tolerance);
-  const mismatches = new Mismatches(c.name);
+  const oneStep = comparison === 'one-step';
+  const integers = oneStep ? 'host' : 'core';
+  const mismatches = new Mismatches(c.name, oneStep ? ONE_STEP : null);
   const model = buildModule(c.module);
   try {
     setParams(model, c.params);
@@ -93,13 +102,13 @@ export async function runModuleCase(c: ModuleCase, context: CaseContext): Promis
       } else {
         const qw = tidy(() => quantWeight.call(model));
         try {
-          mismatches.value(await snapshotValue(qw), c.quant_weight, 'quantWeight()');
+          mismatches.value(await snapshotValue(qw, integers), c.quant_weight, 'quantWeight()');
         } finally {
           disposeValue(qw);
         }
       }
     }
-    for (const [i, step] of c.steps.entries()) await runStep(model, step, i, mismatches, tolerance);
+    for (const [i, step] of c.steps.entries()) await runStep(model, step, i, mismatches, tolerance, integers);
   } finally {
     model.dispose();
   }
@@ -107,9 +116,9 @@ export async function runModuleCase(c: ModuleCase, context: CaseContext): Promis
 }
 
 /** Every case of a module-case file, in file order; cases whose classes are not in core yet are skips. */
-export function registerModuleCaseFile(suite: Suite, file: string): void {
+export function registerModuleCaseFile(suite: Suite, file: string, comparison: FixtureComparison = 'exact'): void {
   const fixture = loadFixture<FixtureFile<ModuleCase>>(file);
   for (const c of fixture.cases) {
-    registerFixtureCase(suite, brevitasTestId(file, c.name), pendingReasonOf(c.module), (context) => runModuleCase(c, context));
+    registerFixtureCase(suite, brevitasTestId(file, c.name), pendingReasonOf(c.module), (context) => runModuleCase(c, context, comparison));
   }
 }
