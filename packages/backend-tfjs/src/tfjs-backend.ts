@@ -39,8 +39,6 @@ export interface TfjsBackendOptions {
 export class TfjsBackend implements Backend {
   readonly specificationVersion: number = KERNEL_SPECIFICATION_VERSION;
   private readonly live = new Set<TfjsDataId>();
-  /** tf.Tensors some handle owns: a kernel result that is one of them gets cloned first. */
-  private readonly owned = new WeakSet<tf.Tensor>();
   private numBytes = 0;
   /** What the tfjs backend's native ops do at the edges (see impl/semantics.ts). */
   readonly semantics: TfjsSemantics;
@@ -120,24 +118,27 @@ export class TfjsBackend implements Backend {
     return same ? tensor : tf.reshape(tensor, [...info.shape]);
   }
 
-  /** Take ownership of a kernel's result (computed inside `tf.tidy`, which kept it alive). */
-  output(tensor: tf.Tensor): TensorInfo {
+  /**
+   * Take ownership of a kernel's result (computed inside `tf.tidy`, which kept it alive). `taken`:
+   * tf.Tensors that handles own already (the kernel's inputs, earlier outputs of the same call); a
+   * result that is one of them is cloned, since two handles must never share a tf.Tensor (disposing
+   * one would free the other's storage).
+   */
+  output(tensor: tf.Tensor, taken: readonly tf.Tensor[] = []): TensorInfo {
     if (!DTYPES.has(tensor.dtype)) throw new Error(`tfjs produced a ${tensor.dtype} tensor`);
-    const dataId = this.adopt(tensor);
+    const dataId = this.adopt(taken.includes(tensor) ? tf.clone(tensor) : tensor);
     return { dataId, shape: dataId.tensor.shape, dtype: dataId.tensor.dtype as DType };
   }
 
   private adopt(tensor: tf.Tensor): TfjsDataId {
-    // Two handles must never share a tf.Tensor: disposing one would free the other's storage.
-    const owned = this.owned.has(tensor) ? tf.clone(tensor) : tensor;
-    this.owned.add(owned);
-    const handle = new TfjsDataId(owned);
+    const handle = new TfjsDataId(tensor);
     this.live.add(handle);
-    this.numBytes += owned.size * bytesPerElement(owned.dtype as DType);
+    this.numBytes += tensor.size * bytesPerElement(tensor.dtype as DType);
     return handle;
   }
 
-  private tensorOf(dataId: DataId): tf.Tensor {
+  /** The tf.Tensor a storage handle owns. */
+  tensorOf(dataId: DataId): tf.Tensor {
     const handle = dataId as TfjsDataId;
     if (!this.live.has(handle)) throw new Error(`Backend '${this.name}' has no data for this tensor (disposed?).`);
     return handle.tensor;

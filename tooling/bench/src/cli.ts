@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--json [file]] [--breakdown]`: kernel and training figures per installed backend,
+ * `pnpm bench [--json [file]] [--breakdown] [--backend a,b]`: kernel and training figures per installed
+ * backend (or only the named ones),
  * the host copy floor and PyTorch's figures from the same run, with ratios (to PyTorch, and to
  * Brevitas as estimated from PyTorch's figures); `--breakdown` adds where a LeNet-5 train step
  * spends its time, kernel by kernel.
@@ -68,10 +69,15 @@ async function main(): Promise<void> {
   const jsonPath = jsonIndex >= 0 ? (args[jsonIndex + 1] && !args[jsonIndex + 1]?.startsWith('--') ? args[jsonIndex + 1] : 'bench.json') : null;
 
   const breakdown = args.includes('--breakdown');
+  const backendIndex = args.indexOf('--backend');
+  const only = backendIndex >= 0 ? new Set((args[backendIndex + 1] ?? '').split(',').filter(Boolean)) : null;
+  if (only && only.size === 0) throw new Error('--backend needs a comma-separated list of backend names, e.g. --backend tfjs-wasm');
   const breakdowns: Breakdown[] = [];
 
   const figures: Figure[] = [copyFigure()];
-  for (const { pkg, backends, endToEnd } of BACKEND_PACKAGES) {
+  for (const { pkg, backends: all, endToEnd } of BACKEND_PACKAGES) {
+    const backends = all.filter((b) => !only || only.has(b));
+    if (backends.length === 0) continue;
     try {
       await import(pkg);
     } catch {

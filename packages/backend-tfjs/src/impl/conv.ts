@@ -8,7 +8,9 @@
  *   dw = conv(x with batch and channels swapped, dy as the filter), stride d, dilation s
  *
  * (On tfjs-wasm and tfjs-cpu, whose data the host can address, dw is instead one matrix product
- * with the input's im2col, faster than that convolution with an image-sized filter.)
+ * with the input's im2col, faster than that convolution with an image-sized filter; on tfjs-wasm dx
+ * is one matrix product wᵀ·dy scattered back by col2im, since XNNPACK's convolution is slow with
+ * few output channels, and a LeNet's first layer has one.)
  *
  * tfjs refuses a stride and a dilation both above 1; such a convolution runs at stride 1 and keeps
  * every s-th output.
@@ -16,7 +18,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from '../tfjs-backend.js';
 import { transposeOn } from './layout.js';
-import { im2col } from './im2col.js';
+import { col2imOnHeap, im2col } from './im2col.js';
+import { WasmHeap } from './wasm-heap.js';
 
 export type Pair = readonly [number, number];
 /** [top, bottom, left, right], as in the contract. */
@@ -129,6 +132,33 @@ export function convBackpropInputNHWC(dy: tf.Tensor4D, w: tf.Tensor4D, inputShap
     width + pads[2] - (wo - 1) * strides[1] - 1,
   ];
   return convNHWC(spread, filter, { strides: [1, 1], pads: padsBack, dilations, groups });
+}
+
+/** Below this many input channels dx is a matrix product and col2im on tfjs-wasm. */
+const FEW_CHANNELS = 16;
+
+/**
+ * The gradient of conv2d with respect to x on tfjs-wasm's heap (one group, unit width stride):
+ * dy [N, O, Ho, Wo], w [O, C, kh, kw] → dx [N, C, H, W] as col2im of the per-position window
+ * gradients dy [N·Ho·Wo, O] · w [O, C·kh·kw]. tfjs-wasm runs a product through XNNPACK only with a
+ * batch of one and no transposed operand, and XNNPACK repacks the right operand on every call, so
+ * the small weight is that operand; null elsewhere.
+ */
+export function convBackpropInputOnHeap(
+  dy: tf.Tensor4D, w: tf.Tensor4D, inputShape: readonly number[], g: ConvGeometry, backend: TfjsBackend,
+): tf.Tensor | null {
+  const heap = g.groups === 1 && g.strides[1] === 1 && dy.size > 0 && w.size > 0 ? WasmHeap.of(backend) : null;
+  if (!heap) return null;
+  const [n, o, ho, wo] = dy.shape;
+  const [, c, kh, kw] = w.shape;
+  const positions = ho * wo;
+  const taps = c * kh * kw;
+  // With many input channels XNNPACK's own convolution is faster (64 channels: ~9 ms against ~11).
+  if (c >= FEW_CHANNELS) return null;
+  const dyByPosition = tf.reshape(toNHWC(dy, backend), [1, n * positions, o]);
+  const windows = tf.matMul(dyByPosition, tf.reshape(w, [1, o, taps])); // [1, N·P, C·kh·kw]
+  const columns = transposeOn(backend, tf.reshape(windows, [n, positions, taps]), [0, 2, 1]); // [N, C·kh·kw, P]
+  return col2imOnHeap(backend, columns, inputShape, [kh, kw], [ho, wo], g);
 }
 
 /**

@@ -38,7 +38,67 @@ export function maxPoolArgmax(x: Float32Array, p: PoolPlan): Int32Array {
   return argmax;
 }
 
+/**
+ * 2×2 windows at stride 2 with no padding or dilation, all inside the input: the usual pooling,
+ * which takes the unrolled loops below (same scan order and NaN rule as maxPoolArgmax).
+ */
+export function isPlain2x2(p: PoolPlan): boolean {
+  return p.kh === 2 && p.kw === 2 && p.sh === 2 && p.sw === 2 && p.dh === 1 && p.dw === 1 &&
+    p.pt === 0 && p.pl === 0 && 2 * p.ho <= p.h && 2 * p.wo <= p.w;
+}
+
+function maxPool2x2Forward(x: Float32Array, y: Float32Array, p: PoolPlan): void {
+  const { h, w, ho, wo } = p;
+  let o = 0;
+  for (let plane = 0; plane < p.n * p.c; plane++) {
+    for (let oh = 0; oh < ho; oh++) {
+      let top = plane * h * w + 2 * oh * w;
+      for (let ow = 0; ow < wo; ow++, top += 2) {
+        let best = x[top] as number;
+        const b = x[top + 1] as number;
+        if (b > best || b !== b) best = b;
+        const c = x[top + w] as number;
+        if (c > best || c !== c) best = c;
+        const d = x[top + w + 1] as number;
+        if (d > best || d !== d) best = d;
+        y[o++] = best;
+      }
+    }
+  }
+}
+
+/** dx = dy at each window's maximum, +0 elsewhere (+0 + dy, as torch's zero-filled accumulation). */
+function maxPool2x2Backward(dy: Float32Array, x: Float32Array, dx: Float32Array, p: PoolPlan): void {
+  const { h, w, ho, wo } = p;
+  if (2 * ho < h || 2 * wo < w) dx.fill(0);
+  let o = 0;
+  for (let plane = 0; plane < p.n * p.c; plane++) {
+    for (let oh = 0; oh < ho; oh++) {
+      let top = plane * h * w + 2 * oh * w;
+      for (let ow = 0; ow < wo; ow++, top += 2) {
+        let best = x[top] as number;
+        let at = 0;
+        const b = x[top + 1] as number;
+        if (b > best || b !== b) { best = b; at = 1; }
+        const c = x[top + w] as number;
+        if (c > best || c !== c) { best = c; at = 2; }
+        const d = x[top + w + 1] as number;
+        if (d > best || d !== d) at = 3;
+        const g = (dy[o++] as number) + 0;
+        dx[top] = at === 0 ? g : 0;
+        dx[top + 1] = at === 1 ? g : 0;
+        dx[top + w] = at === 2 ? g : 0;
+        dx[top + w + 1] = at === 3 ? g : 0;
+      }
+    }
+  }
+}
+
 export function maxPoolForward(x: Float32Array, y: Float32Array, p: PoolPlan): void {
+  if (isPlain2x2(p)) {
+    maxPool2x2Forward(x, y, p);
+    return;
+  }
   const argmax = maxPoolArgmax(x, p);
   const plane = p.h * p.w;
   const perPlane = p.ho * p.wo;
@@ -46,6 +106,10 @@ export function maxPoolForward(x: Float32Array, y: Float32Array, p: PoolPlan): v
 }
 
 export function maxPoolBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, p: PoolPlan): void {
+  if (isPlain2x2(p)) {
+    maxPool2x2Backward(dy, x, dx, p);
+    return;
+  }
   const argmax = maxPoolArgmax(x, p);
   const plane = p.h * p.w;
   const perPlane = p.ho * p.wo;

@@ -2,6 +2,7 @@ import type { KernelConfig } from '@parvus/core';
 import { Abs } from '@parvus/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { TFJS_KERNEL_BACKEND, unaryKernel } from '../impl/kernel.js';
+import { float32 } from '../impl/tiny.js';
 
 /** On int32, x < 0 ? 0 − x : x (tfjs-wasm's abs goes through float32, losing |x| > 2^24). */
 function absInt32(x: tf.Tensor): tf.Tensor {
@@ -12,5 +13,5 @@ function absInt32(x: tf.Tensor): tf.Tensor {
 export const absConfig: KernelConfig = {
   kernelName: Abs,
   backendName: TFJS_KERNEL_BACKEND,
-  kernelFunc: unaryKernel(Abs, (x) => tf.abs(x), absInt32),
+  kernelFunc: unaryKernel(Abs, (x) => tf.abs(x), absInt32, float32(Math.abs)),
 };

@@ -2,6 +2,7 @@ import type { KernelConfig } from '@parvus/core';
 import { Log2 } from '@parvus/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { TFJS_KERNEL_BACKEND, unaryKernel } from '../impl/kernel.js';
+import { float32 } from '../impl/tiny.js';
 
 /**
  * tfjs has no log2, and log(x)/ln 2 misses powers of two (power-of-two scaling needs log2(2^k) = k
@@ -17,5 +18,5 @@ function log2(x: tf.Tensor): tf.Tensor {
 export const log2Config: KernelConfig = {
   kernelName: Log2,
   backendName: TFJS_KERNEL_BACKEND,
-  kernelFunc: unaryKernel(Log2, log2),
+  kernelFunc: unaryKernel(Log2, log2, undefined, float32(Math.log2)),
 };

@@ -2,6 +2,7 @@ import type { KernelConfig } from '@parvus/core';
 import { Sign } from '@parvus/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { TFJS_KERNEL_BACKEND, unaryKernel } from '../impl/kernel.js';
+import { anyDType } from '../impl/tiny.js';
 
 /** torch.sign is (0 < x) − (x < 0): +0 for ±0 and for NaN, whatever tf.sign does there. */
 function sign(x: tf.Tensor): tf.Tensor {
@@ -12,5 +13,5 @@ function sign(x: tf.Tensor): tf.Tensor {
 export const signConfig: KernelConfig = {
   kernelName: Sign,
   backendName: TFJS_KERNEL_BACKEND,
-  kernelFunc: unaryKernel(Sign, sign, sign),
+  kernelFunc: unaryKernel(Sign, sign, sign, anyDType((x) => (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0))),
 };
