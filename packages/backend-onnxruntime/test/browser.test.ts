@@ -4,13 +4,17 @@
  * 'onnxruntime' (wasm) in the same page:
  *
  * - conv2d forward and backward: float results within 1e-4 of the largest element;
- * - QuantIdentity → QuantConv2d (4-bit weights, 8-bit output quantizer, returnQuantTensor) forward
+ * - QuantIdentity → QuantConv2d (QuantTensor input, 4-bit weights, Int32 bias, 8-bit output quantizer, returnQuantTensor) forward
  *   and backward in training mode: the output QuantTensor within one quantization step (integer
  *   codes |Δ| ≤ 1, values within one scale step, scale and zero point within ρ = 2^-15 relative,
  *   bit width and signedness exact: @parvus/conformance's ONE_STEP, justified there from WGSL's
  *   accuracy rules), the gradients of the input, weight and bias within 1e-4 of the largest
  *   element (the straight-through estimators pass gradients unchanged where the codes agree, so
- *   only the float kernels' error remains), and the output and the input's gradient in GPU buffers.
+ *   only the float kernels' error remains), and the output and the input's gradient in GPU buffers;
+ * - five QAT steps of a small network (QuantIdentity → QuantConv2d with an Int32 bias → 4-bit
+ *   QuantReLU → QuantLinear, crossEntropy, SGD) with no synchronous read anywhere: the loss falls,
+ *   the eval-mode codes are valid 4-bit integers, the first loss is within 1e-3 of wasm's, and a
+ *   class index out of range raises core's error at the next `data()`.
  *
  * Skipped, with the reason, where /usr/bin/chromium is not installed.
  */
@@ -24,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ONE_STEP } from '@parvus/conformance';
-import type { ConvRun, PageGlobals, QuantConvRun } from './browser/page.js';
+import type { ConvRun, PageGlobals, QuantConvRun, TrainingRun } from './browser/page.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -153,7 +157,7 @@ describe.skipIf(!existsSync(CHROMIUM))('in headless Chromium (WebGPU)', () => {
     close(gpu.db, cpu.db, 'bias gradient');
   }, 180_000);
 
-  it('runs QuantIdentity → QuantConv2d (4-bit weights, returnQuantTensor) forward and backward on onnxruntime-webgpu, within one step of wasm', async () => {
+  it('runs QuantIdentity → QuantConv2d (QuantTensor input, 4-bit weights, Int32 bias, returnQuantTensor) forward and backward on onnxruntime-webgpu, within one step of wasm', async () => {
     const check = (name: string): Promise<QuantConvRun> => (page as Page).evaluate((n) => (globalThis as PageGlobals).parvusQuantConvCheck?.(n) as Promise<QuantConvRun>, name);
     const gpu = await check('onnxruntime-webgpu');
     const cpu = await check('onnxruntime');
@@ -168,6 +172,23 @@ describe.skipIf(!existsSync(CHROMIUM))('in headless Chromium (WebGPU)', () => {
     close(gpu.dx, cpu.dx, 'input gradient');
     close(gpu.dw, cpu.dw, 'weight gradient');
     close(gpu.db, cpu.db, 'bias gradient');
+  }, 180_000);
+
+  it('trains a small QAT network on onnxruntime-webgpu without synchronous reads; a bad label raises at the next read', async () => {
+    const check = (name: string): Promise<TrainingRun> => (page as Page).evaluate((n) => (globalThis as PageGlobals).parvusTrainingCheck?.(n) as Promise<TrainingRun>, name);
+    const gpu = await check('onnxruntime-webgpu');
+    const cpu = await check('onnxruntime');
+    expect(errors).toEqual([]);
+    expect(gpu.backend).toBe('onnxruntime-webgpu');
+    for (const run of [gpu, cpu]) {
+      expect(run.losses.every(Number.isFinite), `${run.backend}: finite losses`).toBe(true);
+      expect(run.losses[4] as number, `${run.backend}: the loss falls over five SGD steps`).toBeLessThan(run.losses[0] as number);
+      expect(run.valid, `${run.backend}: the ReLU output is a valid QuantTensor`).toBe(true);
+      expect(run.codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 15), `${run.backend}: 4-bit unsigned codes`).toBe(true);
+      expect(run.badLabelError, `${run.backend}: the deferred label check`).toBe('oneHot: class indices must be in [0, 2], got values in [0, 7].');
+    }
+    // The first loss comes before any update: WebGPU and wasm differ only by codes one step apart.
+    expect(Math.abs((gpu.losses[0] as number) - (cpu.losses[0] as number))).toBeLessThanOrEqual(1e-3 * (cpu.losses[0] as number));
   }, 180_000);
 });
 

@@ -6,46 +6,20 @@
  * WGSL's accuracy rules, in conformance's src/brevitas/one-step.ts). The whole conformance suite
  * runs bit for bit on wasm (conformance.test.ts); here the GPU runs the same quantizers.
  *
- * The cases that reach a synchronous read in core are skips with their reason
- * (webgpu-skips.ts); the last tests check that core still reads there. Skipped, with the reason,
- * where no WebGPU adapter is found.
+ * Every fixture runs, none skipped: core builds and runs quantizers without a synchronous read
+ * (backend-reference's async-only test holds it to that exactly on the CPU). Skipped, with the
+ * reason, where no WebGPU adapter is found.
  */
-import { describe, expect, it } from 'vitest';
-import * as P from '@parvus/core';
+import { describe, it } from 'vitest';
 import { describeBrevitasQuantizerFixtures } from '@parvus/conformance';
 import { createOnnxruntimeBackend } from '../src/index.js';
 import { webgpuUnavailable } from './webgpu-probe.js';
-import { WEBGPU_FIXTURE_SKIPS } from './webgpu-skips.js';
 
 const unavailable = await webgpuUnavailable();
 
 if (unavailable === null) {
   describeBrevitasQuantizerFixtures('onnxruntime-webgpu', () => createOnnxruntimeBackend('webgpu'), {
     tolerance: 'one-step',
-    skip: { ...WEBGPU_FIXTURE_SKIPS },
-  });
-
-  describe('onnxruntime-webgpu: the skipped fixtures still need a synchronous read in core', () => {
-    const stale = 'core no longer reads synchronously here: remove these skips from test/webgpu-skips.ts';
-
-    it('SolveScaleSignedness reads a tensor scalingInit (MinMaxInit and Const quantizers)', async () => {
-      await P.setBackend('onnxruntime-webgpu');
-      expect(() => new P.QuantIdentity({ actQuant: P.Int8ActPerTensorFloatMinMaxInit, minVal: -2, maxVal: 2, returnQuantTensor: true }), stale)
-        .toThrow(/cannot read synchronously/);
-      expect(() => new P.QuantIdentity({ actQuant: P.SignedBinaryActPerTensorConst, returnQuantTensor: true }), stale).toThrow(/cannot read synchronously/);
-    });
-
-    it('forwardQuantWBIOL reads the zero points of a quantized input and weight', async () => {
-      await P.setBackend('onnxruntime-webgpu');
-      const layer = new P.QuantLinear({ inFeatures: 6, outFeatures: 4, bias: true, inputQuant: P.Int8ActPerTensorFloat, returnQuantTensor: true });
-      const x = P.tensor(Float32Array.from({ length: 12 }, (_, i) => i / 4 - 1), [2, 6]);
-      try {
-        expect(() => P.tidy(() => layer.forward(x)), stale).toThrow(/cannot read synchronously/);
-      } finally {
-        x.dispose();
-        layer.dispose();
-      }
-    });
   });
 } else {
   describe('Brevitas quantizer fixtures on onnxruntime-webgpu in Node', () => {

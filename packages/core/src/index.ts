@@ -21,7 +21,7 @@ export { kthValueSelect } from './kernels/kth-value-select.js';
 export { Tensor } from './engine/tensor.js';
 export { Engine, engine } from './engine/engine.js';
 export type { BackendFactory, MemoryInfo } from './engine/engine.js';
-export { tidy, keep, noGrad, op } from './engine/op.js';
+export { tidy, keep, noGrad, op, knownValue, hostScalar, settleChecks } from './engine/op.js';
 export * from './errors/errors.js';
 
 // Autograd

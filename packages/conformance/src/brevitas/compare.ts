@@ -53,16 +53,16 @@ export async function readTensor(t: Tensor): Promise<HostTensor> {
 
 /**
  * Everything the fixtures record about a value, read from a Parvus Tensor or IntQuantTensor.
- * `integers`: 'core' takes `isValid` and `int()` from core (which reads synchronously); 'host'
- * computes them from the values read asynchronously (see one-step.ts), for backends without a
- * synchronous read.
+ * `integers`: 'core' takes validity and the integers from core (`isValidAsync`, `intAsync`);
+ * 'host' computes them from the values read back (see one-step.ts), where a GPU's values may sit
+ * one quantization step from the fixture's and core's check would judge its own rounding.
  */
 export async function snapshotValue(v: Tensor | IntQuantTensor, integers: 'core' | 'host' = 'core'): Promise<ValueSnapshot> {
   if (!(v instanceof IntQuantTensor)) return { kind: 'Tensor', tensor: await readTensor(v) };
   if (integers === 'host') {
     return { kind: 'IntQuantTensor', ...(await readQuantFields(v, readTensor)), signed: v.signed, training: v.training };
   }
-  const isValid = v.isValid;
+  const isValid = await v.isValidAsync();
   let intValue: HostTensor | null = null;
   if (isValid) {
     const ints = tidy(() => v.int());

@@ -83,8 +83,8 @@ const value = (t: Tensor | IntQuantTensor): Tensor => (t instanceof IntQuantTens
  * side-effect-free replay of the forward in the learned-scale phase. dy is the loss's gradient
  * with respect to the ReLU's quantized output, (softmax − onehot)/N · W_fc.
  */
-function reluScaleGradientBound(model: TinyNet, input: Tensor, targets: Tensor, scale: number, eps: number): number {
-  return noGrad(() => tidy(() => {
+async function reluScaleGradientBound(model: TinyNet, input: Tensor, targets: Tensor, scale: number, eps: number): Promise<number> {
+  const parts = noGrad(() => tidy(() => {
     const q = model.inp.forward(input);
     const weight = value(model.conv.quantWeight());
     const pre = conv2d(value(q), weight, model.conv.bias);
@@ -94,18 +94,25 @@ function reluScaleGradientBound(model: TinyNet, input: Tensor, targets: Tensor, 
     const logits = model.fc.forward(flatten(y, 1)) as Tensor;
     const n = logits.shape[0] as number;
     const dLogits = div(sub(softmax(logits, 1), oneHot(targets, logits.shape[1] as number)), n);
-    const dy = matmul(dLogits, value(model.fc.quantWeight())).dataSync();
-    const [xs, ys, as] = [x.dataSync(), y.dataSync(), magnitudes.dataSync()];
-    let sum = 0;
-    let accumulated = 0;
-    for (let i = 0; i < dy.length; i++) {
-      const g = Math.abs(dy[i] as number);
-      sum += g * (Math.abs(ys[i] as number) + Math.abs(xs[i] as number));
-      accumulated += g * (as[i] as number);
-    }
-    const k = (weight.shape[1] as number) * (weight.shape[2] as number) * (weight.shape[3] as number);
-    return (16 * eps * (Math.sqrt(dy.length) + 1) * sum + 4 * eps * (Math.sqrt(k) + 1) * accumulated) / scale;
+    return [matmul(dLogits, value(model.fc.quantWeight())), x, y, magnitudes];
   }));
+  const [, c, kh, kw] = model.conv.weight.shape as [number, number, number, number];
+  const k = c * kh * kw;
+  let values: Float32Array[];
+  try {
+    values = (await Promise.all(parts.map((t) => t.data()))) as Float32Array[];
+  } finally {
+    for (const t of parts) t.dispose();
+  }
+  const [dy, xs, ys, as] = values as [Float32Array, Float32Array, Float32Array, Float32Array];
+  let sum = 0;
+  let accumulated = 0;
+  for (let i = 0; i < dy.length; i++) {
+    const g = Math.abs(dy[i] as number);
+    sum += g * (Math.abs(ys[i] as number) + Math.abs(xs[i] as number));
+    accumulated += g * (as[i] as number);
+  }
+  return (16 * eps * (Math.sqrt(dy.length) + 1) * sum + 4 * eps * (Math.sqrt(k) + 1) * accumulated) / scale;
 }
 
 /** Brevitas's keyword arguments (`collect_stats_steps`) in Parvus's spelling. */
@@ -180,7 +187,7 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
           mismatches.exact(host, wanted, `${what} grad ${name}`);
         } else if (name === RELU_SCALE) {
           const scale = Math.abs((await readTensor(params.get(name) as Tensor)).values[0] as number);
-          const bound = reluScaleGradientBound(model, input, targets, scale, context.tolerance.eps);
+          const bound = await reluScaleGradientBound(model, input, targets, scale, context.tolerance.eps);
           mismatches.closeEach(host, wanted, [bound], `${what} grad ${name}`);
         } else {
           close(host, expected, `${what} grad ${name}`);

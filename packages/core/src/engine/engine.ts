@@ -18,6 +18,8 @@ interface DataRecord {
   backend: Backend;
   refCount: number;
   bytes: number;
+  /** The value every element has, where the host wrote it so (see `knownValue`). */
+  constant?: number;
 }
 
 interface Scope {
@@ -52,6 +54,7 @@ export class Engine {
   private readonly initErrors = new Map<string, unknown>();
   private active: Backend | null = null;
   private readonly data = new Map<DataId, DataRecord>();
+  private readonly checks: Array<{ evidence: Tensor; verdict: (values: TypedArray) => Error | null }> = [];
   private readonly scopes: Scope[] = [];
   private numTensors = 0;
   private numBytes = 0;
@@ -234,11 +237,34 @@ export class Engine {
 
   // --- storage ----------------------------------------------------------------------------
 
-  /** Wrap host values in a new tensor on the active backend. */
-  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  /**
+   * Wrap host values in a new tensor on the active backend. `constant`: the value every element
+   * has, when the caller wrote it so (full, a one-element tensor); see `knownValue`.
+   */
+  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType, constant?: number): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
-    return this.makeTensorFromDataId(dataId, shape, dtype, backend);
+    const tensor = this.makeTensorFromDataId(dataId, shape, dtype, backend);
+    if (constant !== undefined) this.recordOf(dataId).constant = constant;
+    return tensor;
+  }
+
+  /**
+   * The value every element of `tensor` has, when core knows it without reading the tensor back:
+   * storage the host filled with one value (a zero zero-point, a scalar init). Storage is never
+   * written after creation (`assign` points a tensor at other storage), and views share it, so the
+   * value stays true. Lets core decide structure (is this zero point zero?) on backends that cannot
+   * read synchronously.
+   */
+  knownValue(tensor: Tensor): number | undefined {
+    tensor.throwIfDisposed();
+    return this.recordOf(this.resolve(tensor).dataId).constant;
+  }
+
+  /** Whether `tensor`'s backend can read it synchronously (`dataSync`, `item`). */
+  canReadSync(tensor: Tensor): boolean {
+    tensor.throwIfDisposed();
+    return this.recordOf(this.resolve(tensor).dataId).backend.readSync !== undefined;
   }
 
   /** A new tensor over existing storage (a kernel output, or a view such as reshape). */
@@ -300,9 +326,57 @@ export class Engine {
     target.version++;
   }
 
-  read(tensor: Tensor): Promise<TypedArray> {
+  async read(tensor: Tensor): Promise<TypedArray> {
+    if (this.checks.length > 0) await this.settleChecks();
+    return this.readNow(tensor);
+  }
+
+  private readNow(tensor: Tensor): Promise<TypedArray> {
     const { dataId } = this.resolve(tensor);
     return this.recordOf(dataId).backend.read(dataId);
+  }
+
+  /**
+   * A check on values, for the errors Brevitas raises from them (eval-mode scales that differ, an
+   * invalid QuantTensor, a class index out of range). `evidence` is computed where the data is, and
+   * the engine owns it from here; `verdict` turns its values into an error, or null when they
+   * pass. Where the backend reads synchronously the verdict is immediate, as in PyTorch. Where it
+   * cannot (WebGPU, browsers) the check waits for the next `data()`, or `settleChecks()`, which
+   * throws the first failed check's error: late, but never silently dropped.
+   */
+  check(evidence: Tensor, verdict: (values: TypedArray) => Error | null): void {
+    if (this.canReadSync(evidence)) {
+      let failure: Error | null;
+      try {
+        failure = verdict(this.readSync(evidence));
+      } finally {
+        this.disposeTensor(evidence);
+      }
+      if (failure) throw failure;
+      return;
+    }
+    evidence.kept = true;
+    this.checks.push({ evidence, verdict });
+  }
+
+  /** Run the checks that wait for a read (see `check`); throws the first failure's error. */
+  async settleChecks(): Promise<void> {
+    while (this.checks.length > 0) {
+      const batch = this.checks.splice(0);
+      const results = await Promise.allSettled(batch.map(({ evidence }) => this.readNow(evidence)));
+      let failure: unknown = null;
+      batch.forEach(({ evidence, verdict }, i) => {
+        const result = results[i] as PromiseSettledResult<TypedArray>;
+        if (failure === null) failure = result.status === 'fulfilled' ? verdict(result.value) : result.reason;
+        this.disposeTensor(evidence);
+      });
+      if (failure !== null) throw failure;
+    }
+  }
+
+  /** Checks waiting for a read (see `check`). */
+  get pendingChecks(): number {
+    return this.checks.length;
   }
 
   readSync(tensor: Tensor): TypedArray {
@@ -336,7 +410,7 @@ export class Engine {
     const oldId = tensor.dataId;
     this.data.delete(oldId);
     record.backend.disposeData(oldId);
-    this.data.set(moved, { backend, refCount: record.refCount, bytes: record.bytes });
+    this.data.set(moved, { backend, refCount: record.refCount, bytes: record.bytes, constant: record.constant });
     this.remap.set(oldId, moved);
     tensor.dataId = moved;
     return tensor;

@@ -54,3 +54,27 @@ export function keep<T extends Tensor>(tensor: T): T {
 export function noGrad<T>(fn: () => T): T {
   return engine().withoutGrad(fn);
 }
+
+/**
+ * The value every element of `t` has when core knows it without reading `t` back (a tensor made
+ * by `full`, `zeros`, `scalar` or from one value); undefined otherwise. See Engine.knownValue.
+ */
+export function knownValue(t: Tensor): number | undefined {
+  return engine().knownValue(t);
+}
+
+/**
+ * A scalar's value on the host: the known value when there is one, else a synchronous read
+ * (which a backend without one refuses with an error that says so).
+ */
+export function hostScalar(t: Tensor): number {
+  return knownValue(t) ?? t.item();
+}
+
+/**
+ * Wait for the value checks that a backend without synchronous reads defers (see Engine.check),
+ * throwing the first failure's error. `data()` settles them too; call this where nothing is read.
+ */
+export function settleChecks(): Promise<void> {
+  return engine().settleChecks();
+}

@@ -94,7 +94,7 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
     ArrayBuffer.isView(flat) && inferDType(flat) === finalDType
       ? (flat as TypedArray).slice()
       : toTypedArray(flat as ArrayLike<number | boolean>, finalDType);
-  return engine().makeTensor(data, finalShape, finalDType);
+  return engine().makeTensor(data, finalShape, finalDType, data.length === 1 ? data[0] : undefined);
 }
 
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
@@ -105,7 +105,7 @@ export function full(shape: readonly number[], value: number | boolean, dtype: D
   assertValidShape(shape);
   const data = typedArrayFor(dtype, sizeOf(shape));
   data.fill(typeof value === 'boolean' ? Number(value) : value);
-  return engine().makeTensor(data, shape, dtype);
+  return engine().makeTensor(data, shape, dtype, data.length > 0 ? data[0] : undefined);
 }
 
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {

@@ -7,7 +7,7 @@ import { arange } from './creation.js';
 import { equal, mul, sub } from './binary.js';
 import { neg } from './unary.js';
 import { mean, max, min, sum } from './reduction.js';
-import { reshape } from './shape.js';
+import { concat, reshape } from './shape.js';
 import { cast } from './selection.js';
 import { logSoftmax } from './activation.js';
 import { square } from './binary.js';
@@ -28,13 +28,12 @@ function reduce(losses: Tensor, reduction: Reduction): Tensor {
 /** One-hot float32 rows for int32 class indices [N] → [N, numClasses]. */
 export const oneHot = op('oneHot', (indices: Tensor, numClasses: number): Tensor => {
   if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${indices.dtype}.`);
-  // The range check reads back two scalars; backends without synchronous reads skip it.
-  if (indices.size > 0 && engine().backendOf(indices).readSync) {
-    const lo = min(indices).item();
-    const hi = max(indices).item();
-    if (lo < 0 || hi >= numClasses) {
-      throw new ValueError(`oneHot: class indices must be in [0, ${numClasses - 1}], got values in [${lo}, ${hi}].`);
-    }
+  // The range check reads back two scalars (on a backend without synchronous reads, at the next read).
+  if (indices.size > 0) {
+    engine().check(concat([reshape(min(indices), [1]), reshape(max(indices), [1])], 0), ([lo, hi]) =>
+      (lo as number) < 0 || (hi as number) >= numClasses
+        ? new ValueError(`oneHot: class indices must be in [0, ${numClasses - 1}], got values in [${lo}, ${hi}].`)
+        : null);
   }
   return cast(equal(reshape(indices, [...indices.shape, 1]), arange(numClasses)), 'float32');
 });

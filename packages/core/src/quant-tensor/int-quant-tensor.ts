@@ -3,18 +3,18 @@
  * signedness that produced it. value = (int − zeroPoint) · scale.
  */
 import type { Tensor } from '../engine/tensor.js';
-import { TENSOR_CONTAINER } from '../engine/engine.js';
+import { TENSOR_CONTAINER, engine } from '../engine/engine.js';
 import type { TensorContainer } from '../engine/engine.js';
-import { noGrad } from '../engine/op.js';
+import { knownValue, noGrad, tidy } from '../engine/op.js';
 import { QuantTensorError } from '../errors/errors.js';
-import { add, div, mul, sub, lessEqual, greaterEqual, equal } from '../ops/binary.js';
+import { add, div, mul, sub, lessEqual, equal } from '../ops/binary.js';
 import { abs, log2, relu, round } from '../ops/unary.js';
 import { avgPool2d, maxPool2d } from '../ops/pool.js';
 import type { AvgPool2DOptions, MaxPool2DOptions } from '../ops/pool.js';
 import { dropout } from '../ops/dropout.js';
 import type { Generator } from '../random/generator.js';
 import { max, min } from '../ops/reduction.js';
-import { cast, logicalAnd } from '../ops/selection.js';
+import { cast, logicalOr } from '../ops/selection.js';
 import { concat, flatten, reshape, squeeze, unsqueeze } from '../ops/shape.js';
 import { scalar } from '../ops/creation.js';
 import { ceilSte, roundSte } from '../function/ops-ste.js';
@@ -58,43 +58,86 @@ export class IntQuantTensor implements TensorContainer {
   }
 
   /**
-   * Whether value / scale + zeroPoint is integer (within 0.2, as Brevitas checks) and inside the
-   * range of the bit width and signedness. Reads back a few scalars.
+   * What `isValid` decides from, as one float32 vector read back at once: [largest distance of
+   * value / scale + zeroPoint to an integer, bit width, smallest and largest rounded value, 1 when
+   * every rounded value is one of those two].
    */
-  get isValid(): boolean {
-    return noGrad(() => {
-      const pre = this.preRoundIntValue();
-      const rounded = round(pre);
-      const isInt = max(abs(sub(pre, rounded))).item() < IS_VALID_ATOL;
-      const bitWidth = this.bitWidth.item();
-      if (bitWidth >= 2) {
-        const upper = this.signed ? 2 ** (bitWidth - 1) - 1 : 2 ** bitWidth - 1;
-        const lower = this.signed ? -(2 ** (bitWidth - 1)) : 0;
-        const inRange = logicalAnd(lessEqual(max(rounded), upper), greaterEqual(min(rounded), lower)).item() === 1;
-        return isInt && inRange;
-      }
-      // Binary: exactly two distinct integers, negative ones iff signed.
-      const values = new Set(Array.from(rounded.dataSync()));
-      const isSigned = [...values].some((v) => v < 0);
-      return isInt && values.size === 2 && isSigned === this.signed;
-    });
+  private validityEvidence(): Tensor {
+    return tidy(() =>
+      noGrad(() => {
+        const pre = this.preRoundIntValue();
+        const rounded = round(pre);
+        const lowest = min(rounded);
+        const highest = max(rounded);
+        const twoValued = min(cast(logicalOr(equal(rounded, lowest), equal(rounded, highest)), 'float32'));
+        const parts = [max(abs(sub(pre, rounded))), this.bitWidth, lowest, highest, twoValued];
+        return concat(parts.map((t) => reshape(cast(t, 'float32'), [1])), 0);
+      }),
+    );
   }
 
-  /** The integer representation round(value / scale + zeroPoint) as int32 (Brevitas's `int()`). */
+  /**
+   * Whether value / scale + zeroPoint is integer (within 0.2, as Brevitas checks) and inside the
+   * range of the bit width and signedness; a binary tensor must hold exactly two integers, negative
+   * ones iff signed. Reads back five scalars synchronously; `isValidAsync` reads them with `data()`.
+   */
+  get isValid(): boolean {
+    const evidence = this.validityEvidence();
+    try {
+      return this.decideValid(evidence.dataSync());
+    } finally {
+      evidence.dispose();
+    }
+  }
+
+  /** `isValid` for backends that cannot read synchronously (WebGPU, browsers). */
+  async isValidAsync(): Promise<boolean> {
+    const evidence = this.validityEvidence();
+    try {
+      return this.decideValid(await evidence.data());
+    } finally {
+      evidence.dispose();
+    }
+  }
+
+  private decideValid(evidence: ArrayLike<number>): boolean {
+    const [distance, bitWidth, lowest, highest, twoValued] = Array.from(evidence) as [number, number, number, number, number];
+    const isInt = distance < IS_VALID_ATOL;
+    if (bitWidth >= 2) {
+      const upper = this.signed ? 2 ** (bitWidth - 1) - 1 : 2 ** bitWidth - 1;
+      const lower = this.signed ? -(2 ** (bitWidth - 1)) : 0;
+      return isInt && highest <= upper && lowest >= lower;
+    }
+    // Binary: exactly two distinct integers, negative ones iff signed.
+    return isInt && lowest !== highest && twoValued === 1 && (lowest < 0) === this.signed;
+  }
+
+  /**
+   * The integer representation round(value / scale + zeroPoint) as int32 (Brevitas's `int()`);
+   * an invalid QuantTensor throws, at once where the backend reads synchronously, else at the next
+   * read (Engine.check).
+   */
   int(floatDatatype = false): Tensor {
-    if (!this.isValid) throw new QuantTensorError('QuantTensor not valid.', { brevitasType: 'RuntimeError' });
-    const intValue = roundSte(this.preRoundIntValue());
-    return floatDatatype ? intValue : cast(intValue, 'int32');
+    engine().check(this.validityEvidence(), (evidence) =>
+      this.decideValid(evidence) ? null : new QuantTensorError('QuantTensor not valid.', { brevitasType: 'RuntimeError' }));
+    return this.intValue(floatDatatype);
+  }
+
+  private intValue(floatDatatype: boolean): Tensor {
+    return tidy(() => {
+      const intValue = roundSte(this.preRoundIntValue());
+      return floatDatatype ? intValue : cast(intValue, 'int32');
+    });
   }
 
   private checkScalingFactorsSame(other: IntQuantTensor): void {
     if (this.training) return;
-    if (!allClose(this.scale, other.scale)) throw new QuantTensorError('Scaling factors are different', { brevitasType: 'RuntimeError' });
+    checkAllClose(this.scale, other.scale, 'Scaling factors are different');
   }
 
   private checkZeroPointsSame(other: IntQuantTensor): void {
     if (this.training) return;
-    if (!allClose(this.zeroPoint, other.zeroPoint)) throw new QuantTensorError('Zero points are different', { brevitasType: 'RuntimeError' });
+    checkAllClose(this.zeroPoint, other.zeroPoint, 'Zero points are different');
   }
 
   /**
@@ -126,9 +169,7 @@ export class IntQuantTensor implements TensorContainer {
    */
   mul(other: IntQuantTensor | Tensor | number): IntQuantTensor | Tensor {
     if (other instanceof IntQuantTensor) {
-      if (!isZero(this.zeroPoint) || !isZero(other.zeroPoint)) {
-        throw new QuantTensorError('Zero-points of mul operands are non-zero, not supported.', { brevitasType: 'RuntimeError' });
-      }
+      checkZero([this.zeroPoint, other.zeroPoint], 'Zero-points of mul operands are non-zero, not supported.');
       return new IntQuantTensor(
         mul(this.value, other.value),
         mul(this.scale, other.scale),
@@ -149,7 +190,7 @@ export class IntQuantTensor implements TensorContainer {
     for (const qt of tensors.slice(1)) {
       first.checkScalingFactorsSame(qt);
       first.checkZeroPointsSame(qt);
-      if (!allClose(first.bitWidth, qt.bitWidth)) throw new QuantTensorError('Bit widths are different', { brevitasType: 'RuntimeError' });
+      checkAllClose(first.bitWidth, qt.bitWidth, 'Bit widths are different');
       if (first.signed !== qt.signed) throw new QuantTensorError('Signs are different', { brevitasType: 'RuntimeError' });
     }
     const value = concat(tensors.map((qt) => qt.value), axis);
@@ -229,17 +270,25 @@ export class IntQuantTensor implements TensorContainer {
   }
 }
 
-/** torch.allclose with its defaults (rtol 1e-5, atol 1e-8), broadcasting. */
-function allClose(a: Tensor, b: Tensor): boolean {
-  return noGrad(() => {
-    const diff = abs(sub(a, b));
-    const bound = add(mul(abs(b), 1e-5), 1e-8);
-    return min(cast(lessEqual(diff, bound), 'int32')).item() === 1;
-  });
+/** Brevitas's RuntimeError unless torch.allclose(a, b) (rtol 1e-5, atol 1e-8, broadcasting). */
+function checkAllClose(a: Tensor, b: Tensor, message: string): void {
+  const evidence = tidy(() =>
+    noGrad(() => {
+      const diff = abs(sub(a, b));
+      const bound = add(mul(abs(b), 1e-5), 1e-8);
+      return min(cast(lessEqual(diff, bound), 'int32'));
+    }),
+  );
+  engine().check(evidence, ([close]) => (close === 1 ? null : new QuantTensorError(message, { brevitasType: 'RuntimeError' })));
 }
 
-function isZero(t: Tensor): boolean {
-  return noGrad(() => min(cast(equal(t, 0), 'int32')).item() === 1);
+/** Brevitas's RuntimeError unless every tensor is all zeros (no read for a zero point made from a number). */
+function checkZero(tensors: readonly Tensor[], message: string): void {
+  const unknown = tensors.filter((t) => knownValue(t) !== 0);
+  if (unknown.some((t) => knownValue(t) !== undefined)) throw new QuantTensorError(message, { brevitasType: 'RuntimeError' });
+  if (unknown.length === 0) return;
+  const evidence = tidy(() => noGrad(() => min(concat(unknown.map((t) => reshape(cast(equal(t, 0), 'int32'), [-1])), 0))));
+  engine().check(evidence, ([zero]) => (zero === 1 ? null : new QuantTensorError(message, { brevitasType: 'RuntimeError' })));
 }
 
 /** Strip QuantTensor metadata: the plain value. */

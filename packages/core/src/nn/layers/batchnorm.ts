@@ -6,7 +6,7 @@ import { add, div, mul, square, sub } from '../../ops/binary.js';
 import { ones, scalar, zeros } from '../../ops/creation.js';
 import { assertFloat } from '../../ops/operands.js';
 import { mean } from '../../ops/reduction.js';
-import { detach } from '../../ops/selection.js';
+import { cast, detach } from '../../ops/selection.js';
 import { reshape } from '../../ops/shape.js';
 import { sqrt } from '../../ops/unary.js';
 import { formatShape } from '../../util/shape.js';
@@ -28,8 +28,12 @@ export interface BatchNormOptions {
 interface Statistics {
   training: boolean;
   eps: number;
-  /** The exponential-average factor, when the running statistics are to be updated. */
-  updateFactor: number | null;
+  /**
+   * The exponential-average factor, when the running statistics are to be updated: a momentum, or
+   * the batch count n for a cumulative average (factor 1/n, computed on the device so that it
+   * needs no read: fl32(1/n) and fl32((n − 1)/n) are the values 1/n and 1 − 1/n round to).
+   */
+  updateFactor: number | { count: Tensor } | null;
 }
 
 /**
@@ -58,11 +62,13 @@ const batchNorm = op('batchNorm', (
     const batchVar = mean(square(centered), axes, true);
     y = div(centered, sqrt(add(batchVar, stats.eps)));
     if (stats.updateFactor !== null && runningMean && runningVar) {
-      const m = stats.updateFactor;
+      const factor = stats.updateFactor;
       noGrad(() => {
+        const n = typeof factor === 'number' ? null : cast(factor.count, 'float32');
+        const [keep, take] = n ? [div(sub(n, 1), n), div(1, n)] : [1 - (factor as number), factor as number];
         const unbiased = mul(detach(batchVar), count / (count - 1));
-        runningMean.assign(add(mul(runningMean, 1 - m), mul(reshape(detach(batchMean), [channels]), m)));
-        runningVar.assign(add(mul(runningVar, 1 - m), mul(reshape(unbiased, [channels]), m)));
+        runningMean.assign(add(mul(runningMean, keep), mul(reshape(detach(batchMean), [channels]), take)));
+        runningVar.assign(add(mul(runningVar, keep), mul(reshape(unbiased, [channels]), take)));
       });
     }
   } else {
@@ -161,7 +167,7 @@ export abstract class BatchNorm extends Module {
     if (input.shape[1] !== this.numFeatures) {
       throw new ShapeError(`${this.getName()}: input ${formatShape(input.shape)} has ${input.shape[1]} channels, expected numFeatures=${this.numFeatures}.`);
     }
-    let updateFactor: number | null = null;
+    let updateFactor: Statistics['updateFactor'] = null;
     const tracked = this.numBatchesTracked;
     if (this.training && this.trackRunningStats && tracked) {
       noGrad(() => {
@@ -169,8 +175,8 @@ export abstract class BatchNorm extends Module {
         tracked.assign(next);
         next.dispose();
       });
-      // momentum null: a cumulative moving average (only then is the count read back).
-      updateFactor = this.momentum === null ? 1 / tracked.item() : this.momentum;
+      // momentum null: a cumulative moving average over the batches counted so far.
+      updateFactor = this.momentum === null ? { count: tracked } : this.momentum;
     }
     // Batch statistics in training, and in eval when there are no running statistics.
     const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);

@@ -7,13 +7,14 @@ import type { Tensor } from '../../engine/tensor.js';
 import type { Module } from '../module.js';
 import type { Injector } from '../../inject/injector.js';
 import { ConfigurationError } from '../../errors/errors.js';
-import { add, div, greater, mul, notEqual, sub } from '../../ops/binary.js';
+import { add, div, equal, greater, mul, notEqual, sub } from '../../ops/binary.js';
 import { abs, neg, log2 } from '../../ops/unary.js';
 import { zeros } from '../../ops/creation.js';
 import { max } from '../../ops/reduction.js';
 import { cast, where } from '../../ops/selection.js';
 import { reshape } from '../../ops/shape.js';
-import { noGrad } from '../../engine/op.js';
+import { knownValue, noGrad, tidy } from '../../engine/op.js';
+import { engine } from '../../engine/engine.js';
 import { ceilSte } from '../../function/ops-ste.js';
 import { maxInt } from '../../function/ops.js';
 import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
@@ -97,7 +98,16 @@ export function accumulatorBitWidth(inputBitWidth: Tensor, weightBitWidth: Tenso
   return bitsFor(mul(mul(maxUint(inputBitWidth), maxUint(weightBitWidth)), reductionSize));
 }
 
+/**
+ * Whether a zero point has a non-zero element. A zero point core knows (ZeroZeroPoint's 0) needs no
+ * read; on a backend that cannot read synchronously, one core does not know counts as non-zero (a
+ * shifted quantizer whose zero point comes out exactly 0 then gives a plain tensor where Brevitas
+ * gives a QuantTensor).
+ */
 function anyNonZero(t: Tensor): boolean {
+  const known = knownValue(t);
+  if (known !== undefined) return known !== 0;
+  if (!engine().canReadSync(t)) return true;
   return noGrad(() => max(cast(notEqual(t, 0), 'int32')).item() === 1);
 }
 
@@ -133,12 +143,16 @@ export function forwardQuantWBIOL(
     const scale = mul(reshape(quantWeight.scale, channelShape), reshape(quantInput.scale, channelShape));
     let zeroPoint: Tensor | null = null;
     if (quantBias) {
-      const biasIsQuant = quantBias instanceof IntQuantTensor;
       // A bias on another grid than the accumulator shifts the zero point by −bias / scale.
-      if (!biasIsQuant || !sameValues(quantBias.scale, scale)) {
-        zeroPoint = div(neg(reshape(value(quantBias), channelShape)), scale);
+      const shift = (): Tensor => div(neg(reshape(value(quantBias), channelShape)), scale);
+      if (!(quantBias instanceof IntQuantTensor)) {
+        zeroPoint = shift();
+      } else {
+        const onGrid = biasOnAccumulatorGrid(quantBias.scale, scale, parts.biasQuant.requiresInputScale, channelShape);
+        if (onGrid === 'unknown') zeroPoint = where(sameValuesTensor(quantBias.scale, scale), 0, shift());
+        else if (!onGrid) zeroPoint = shift();
+        bitWidth = add(where(greater(quantBias.bitWidth, bitWidth), quantBias.bitWidth, bitWidth), 1);
       }
-      if (biasIsQuant) bitWidth = add(where(greater(quantBias.bitWidth, bitWidth), quantBias.bitWidth, bitWidth), 1);
     }
     const shifted = anyNonZero(quantInput.zeroPoint) || anyNonZero(quantWeight.zeroPoint);
     // Brevitas cannot compute the accumulator's zero point of shifted operands: a plain tensor then.
@@ -149,11 +163,29 @@ export function forwardQuantWBIOL(
   return packOutput(returnQuantTensor, parts.outputQuant.forward(result));
 }
 
-/** torch.allclose (rtol 1e-5, atol 1e-8) for two scales that broadcast together. */
-function sameValues(a: Tensor, b: Tensor): boolean {
+/** torch.allclose (rtol 1e-5, atol 1e-8) for two scales that broadcast together, as a bool scalar. */
+function sameValuesTensor(a: Tensor, b: Tensor): Tensor {
   return noGrad(() => {
     const diff = abs(sub(a, b));
     const bound = add(mul(abs(b), 1e-5), 1e-8);
-    return max(cast(greater(diff, bound), 'int32')).item() === 0;
+    return equal(max(cast(greater(diff, bound), 'int32')), 0);
   });
+}
+
+/**
+ * Whether a quantized bias lies on the accumulator's grid, as Brevitas decides it:
+ * torch.allclose(bias scale, accumulator scale), broadcasting the flat bias scale [C] against the
+ * accumulator's [1, C, 1, 1]. With a synchronous read that is computed. Without one it is known
+ * when the bias is scaled by the accumulator scale itself (Int8Bias…Int32Bias) and the comparison
+ * pairs each channel with its own (one element, or channels last as in a linear layer);
+ * otherwise 'unknown', and the zero point becomes where(allclose, 0, −bias / scale): the same
+ * values, in the shifted zero point's shape.
+ */
+function biasOnAccumulatorGrid(biasScale: Tensor, scale: Tensor, external: boolean, channelShape: readonly number[]): boolean | 'unknown' {
+  if (engine().canReadSync(scale) && engine().canReadSync(biasScale)) {
+    return tidy(() => sameValuesTensor(biasScale, scale).item() === 1);
+  }
+  const channelsLast = channelShape.indexOf(-1) === channelShape.length - 1;
+  if (external && (scale.size === 1 || channelsLast)) return true;
+  return 'unknown';
 }

@@ -3,6 +3,8 @@
  * building blocks. Solvers go last in a quantizer, so overrides made earlier are seen.
  */
 import { REQUIRED, computed, fragment, link } from '../../inject/index.js';
+import { Tensor } from '../../engine/tensor.js';
+import { hostScalar } from '../../engine/op.js';
 import { ConfigurationError } from '../../errors/errors.js';
 import * as core from '../../quant-core/index.js';
 import type { Injectable } from '../../inject/declarations.js';
@@ -92,7 +94,8 @@ export const SolveScaleSignedness = fragment('SolveScaleSignedness', {
         // Every statistic Parvus implements is unsigned.
         return true;
       }
-      const negative = typeof scalingInit === 'number' ? scalingInit < 0 : scalingInit instanceof Object && (scalingInit as { item?: () => number }).item?.() !== undefined && (scalingInit as { item: () => number }).item() < 0;
+      // A tensor init made from a number (MinMaxInit's scalar) is known without a read.
+      const negative = typeof scalingInit === 'number' ? scalingInit < 0 : scalingInit instanceof Tensor && hostScalar(scalingInit) < 0;
       return !(forceSignedScale || negative);
     },
   ),
