@@ -6,40 +6,92 @@
  * structure comes from values core knows (Engine.knownValue) and value checks wait for the next
  * read (Engine.check).
  */
-import type { Backend, DataId, DType, KernelArgs, TypedArray } from '@parvus/core';
-import { registerKernel } from '@parvus/core';
-import { describeBackendConformance } from '@parvus/conformance';
-import { ReferenceBackend, referenceKernelConfigs } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as P from '@parvus/core';
+import { registerBackend, setBackendSync } from '@parvus/core';
+import { describeBackendConformance, withoutSyncReads } from '@parvus/conformance';
+import { ReferenceBackend } from '../src/index.js';
 
-const NAME = 'reference-async-only';
+describeBackendConformance('reference-async-only', withoutSyncReads('reference-async-only', 'reference', () => new ReferenceBackend()));
 
-class AsyncOnlyBackend implements Backend {
-  readonly name = NAME;
-  readonly inner = new ReferenceBackend();
-  readonly specificationVersion = this.inner.specificationVersion;
-  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
-    return this.inner.write(values, shape, dtype);
-  }
-  read(dataId: DataId): Promise<TypedArray> {
-    return this.inner.read(dataId);
-  }
-  disposeData(dataId: DataId): void {
-    this.inner.disposeData(dataId);
-  }
-  memory(): ReturnType<Backend['memory']> {
-    return this.inner.memory();
-  }
-  floatPrecision(): 16 | 32 {
-    return this.inner.floatPrecision();
-  }
-}
+describe('values core knows, and checks that wait for a read', () => {
+  const ASYNC = 'reference-async-only-checks';
+  registerBackend(ASYNC, withoutSyncReads(ASYNC, 'reference', () => new ReferenceBackend()), 0);
 
-for (const config of referenceKernelConfigs) {
-  registerKernel({
-    kernelName: config.kernelName,
-    backendName: NAME,
-    kernelFunc: (args: KernelArgs<never>) => config.kernelFunc({ ...args, backend: (args.backend as AsyncOnlyBackend).inner }),
+  afterEach(() => {
+    setBackendSync('reference');
   });
-}
 
-describeBackendConformance(NAME, () => new AsyncOnlyBackend());
+  it('knows the value of storage the host filled with one value, and of nothing computed', () => {
+    setBackendSync('reference');
+    const made = [P.zeros([2, 3]), P.full([4], 2.5), P.scalar(0.1), P.tensor([7]), P.tensor([1, 2])];
+    const [z, f, s, one, two] = made as [P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor];
+    const view = z.reshape([6]);
+    const sum = P.add(z, 0);
+    expect([P.knownValue(z), P.knownValue(f), P.knownValue(s), P.knownValue(one)]).toEqual([0, 2.5, Math.fround(0.1), 7]);
+    expect(P.knownValue(view), 'a view shares the storage and its value').toBe(0);
+    expect(P.knownValue(two), 'two different values').toBeUndefined();
+    expect(P.knownValue(sum), 'a kernel output').toBeUndefined();
+    // assign points the tensor at other storage: what was known about the old storage goes with it.
+    f.assign(P.add(f, 1));
+    expect(P.knownValue(f)).toBeUndefined();
+    for (const t of [...made, view, sum]) t.dispose();
+  });
+
+  it('raises a failed check at once where the backend reads synchronously', () => {
+    setBackendSync('reference');
+    const x = new P.IntQuantTensor(P.tensor([0.5, 1]), P.scalar(0.5), P.scalar(0), P.scalar(8), true, false);
+    const y = new P.IntQuantTensor(P.tensor([0.25, 1]), P.scalar(0.25), P.scalar(0), P.scalar(8), true, false);
+    expect(() => x.add(y)).toThrow('Scaling factors are different');
+    expect(P.engine().pendingChecks).toBe(0);
+    x.dispose();
+    y.dispose();
+  });
+
+  it('keeps a check until the next read where it cannot read synchronously, then raises it once', async () => {
+    await P.setBackend(ASYNC);
+    const before = P.memory().numTensors;
+    const x = new P.IntQuantTensor(P.tensor([0.5, 1]), P.scalar(0.5), P.scalar(0), P.scalar(8), true, false);
+    const y = new P.IntQuantTensor(P.tensor([0.25, 1]), P.scalar(0.25), P.scalar(0), P.scalar(8), true, false);
+    const sum = P.tidy(() => x.add(y)); // eval mode, different scales: Brevitas raises
+    expect(P.engine().pendingChecks).toBe(1);
+    await expect(sum.value.data()).rejects.toThrow('Scaling factors are different');
+    expect(P.engine().pendingChecks).toBe(0);
+    expect(Array.from(await sum.value.data()), 'the next read goes through').toEqual([0.75, 2]);
+    for (const t of [x, y, sum]) t.dispose();
+    expect(P.memory().numTensors, 'the evidence is freed').toBe(before);
+  });
+
+  it('passes checks that hold, and settles them without a read', async () => {
+    await P.setBackend(ASYNC);
+    const x = new P.IntQuantTensor(P.tensor([0.5, 1]), P.scalar(0.5), P.scalar(0), P.scalar(8), true, false);
+    const ints = x.int();
+    const logits = P.zeros([2, 3]);
+    const loss = P.crossEntropy(logits, P.tensor(new Int32Array([0, 2]), [2]));
+    expect(P.engine().pendingChecks).toBe(2);
+    await P.settleChecks();
+    expect(P.engine().pendingChecks).toBe(0);
+    expect(Array.from(await ints.data())).toEqual([1, 2]);
+    expect(await x.isValidAsync()).toBe(true);
+    for (const t of [x, ints, logits, loss]) t.dispose();
+  });
+
+  it('raises a deferred class-index check with the values it found', async () => {
+    await P.setBackend(ASYNC);
+    const logits = P.zeros([2, 3]);
+    const labels = P.tensor(new Int32Array([0, 3]), [2]);
+    const loss = P.crossEntropy(logits, labels);
+    await expect(P.settleChecks()).rejects.toThrow('oneHot: class indices must be in [0, 2], got values in [0, 3].');
+    for (const t of [logits, labels, loss]) t.dispose();
+  });
+
+  it('tells an invalid QuantTensor apart without a synchronous read', async () => {
+    await P.setBackend(ASYNC);
+    const x = new P.IntQuantTensor(P.tensor([0.5, 0.8]), P.scalar(0.5), P.scalar(0), P.scalar(8), true, false);
+    expect(await x.isValidAsync(), '1.6 is not an integer').toBe(false);
+    expect(() => x.isValid).toThrow(/cannot read synchronously/);
+    const ints = x.int();
+    await expect(ints.data()).rejects.toThrow('QuantTensor not valid.');
+    for (const t of [x, ints]) t.dispose();
+  });
+});

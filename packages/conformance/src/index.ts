@@ -162,3 +162,4 @@ export type { FixtureComparison } from './brevitas/module-cases.js';
 export * as oracle64 from './oracle64/index.js';
 export { tolerancesFor } from './tolerance.js';
 export type { Tolerance, Tolerances } from './tolerance.js';
+export { withoutSyncReads } from './without-sync-reads.js';
