@@ -24,15 +24,23 @@ function padding2d(padding: readonly number[] | 'same' | 'valid'): [number, numb
   return typeof padding === 'string' ? padding : [padding[0] as number, padding[1] as number];
 }
 
-export class QuantConv2d extends ConvNd {
-  readonly outputChannelDim = 0;
+/** What the four quantized convolutions share (Brevitas's QuantWBIOL on a ConvNd). */
+abstract class QuantConvNd extends ConvNd {
+  /** The weight's output-channel dimension: 1 for a transposed convolution's [in, out/g, …], else 0. */
+  readonly outputChannelDim: number;
   returnQuantTensor: boolean;
   private readonly parts: QuantWBIOLParts;
 
-  constructor(options: Conv2dOptions & QuantWBIOLOptions) {
-    super('QuantConv2d', 2, false, pick(options, CONV_KEYS));
+  protected constructor(
+    what: string, dims: 1 | 2, transposed: boolean,
+    options: (Conv2dOptions | Conv1dOptions | ConvTranspose2dOptions | ConvTranspose1dOptions) & QuantWBIOLOptions,
+  ) {
+    const keys = transposed ? CONV_TRANSPOSE_KEYS : CONV_KEYS;
+    super(what, dims, transposed, pick(options, keys));
+    // Set before the quantizers are built: per-channel weight scaling reads it.
+    this.outputChannelDim = transposed ? 1 : 0;
     this.returnQuantTensor = options.returnQuantTensor ?? false;
-    this.parts = initQuantWBIOL(this, 'QuantConv2d', options, CONV_KEYS);
+    this.parts = initQuantWBIOL(this, what, options, keys);
   }
 
   get inputQuant() { return this.parts.inputQuant; }
@@ -45,105 +53,85 @@ export class QuantConv2d extends ConvNd {
     return this.parts.weightQuant.forward(this.weight);
   }
 
+  /** Products summed per output: the accumulator's reduction size. */
+  protected abstract reductionSize(): number;
+
+  /** The float convolution of the quantized operands. */
+  protected abstract convolve(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
+
   forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
-    const spec = { channelDim: 1, reductionSize: product(this.kernelSize) * (this.inChannels / this.groups) };
-    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) =>
-      conv2d(x, w, b, { stride: [this.stride[0] as number, this.stride[1] as number], padding: padding2d(this.padding), dilation: [this.dilation[0] as number, this.dilation[1] as number], groups: this.groups }));
+    const spec = { channelDim: 1, reductionSize: this.reductionSize() };
+    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) => this.convolve(x, w, b));
   }
 }
 
-export class QuantConv1d extends ConvNd {
-  readonly outputChannelDim = 0;
-  returnQuantTensor: boolean;
-  private readonly parts: QuantWBIOLParts;
+const pair = (v: readonly number[]): [number, number] => [v[0] as number, v[1] as number];
 
+export class QuantConv2d extends QuantConvNd {
+  constructor(options: Conv2dOptions & QuantWBIOLOptions) {
+    super('QuantConv2d', 2, false, options);
+  }
+
+  protected reductionSize(): number {
+    return product(this.kernelSize) * (this.inChannels / this.groups);
+  }
+
+  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+    return conv2d(x, w, b, { stride: pair(this.stride), padding: padding2d(this.padding), dilation: pair(this.dilation), groups: this.groups });
+  }
+}
+
+export class QuantConv1d extends QuantConvNd {
   constructor(options: Conv1dOptions & QuantWBIOLOptions) {
-    super('QuantConv1d', 1, false, pick(options, CONV_KEYS));
-    this.returnQuantTensor = options.returnQuantTensor ?? false;
-    this.parts = initQuantWBIOL(this, 'QuantConv1d', options, CONV_KEYS);
+    super('QuantConv1d', 1, false, options);
   }
 
-  get inputQuant() { return this.parts.inputQuant; }
-  get outputQuant() { return this.parts.outputQuant; }
-  get weightQuant() { return this.parts.weightQuant; }
-  get biasQuant() { return this.parts.biasQuant; }
-
-  quantWeight(): IntQuantTensor | Tensor {
-    return this.parts.weightQuant.forward(this.weight);
+  protected reductionSize(): number {
+    return product(this.kernelSize) * (this.inChannels / this.groups);
   }
 
-  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
-    const spec = { channelDim: 1, reductionSize: product(this.kernelSize) * (this.inChannels / this.groups) };
+  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
     const padding = typeof this.padding === 'string' ? this.padding : (this.padding[0] as number);
-    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) =>
-      conv1d(x, w, b, { stride: this.stride[0] as number, padding, dilation: this.dilation[0] as number, groups: this.groups }));
+    return conv1d(x, w, b, { stride: this.stride[0] as number, padding, dilation: this.dilation[0] as number, groups: this.groups });
   }
 }
 
-export class QuantConvTranspose2d extends ConvNd {
-  /** Output channels are dimension 1 of a transposed convolution's weight. */
-  readonly outputChannelDim = 1;
-  returnQuantTensor: boolean;
-  private readonly parts: QuantWBIOLParts;
-
+export class QuantConvTranspose2d extends QuantConvNd {
   constructor(options: ConvTranspose2dOptions & QuantWBIOLOptions) {
-    super('QuantConvTranspose2d', 2, true, pick(options, CONV_TRANSPOSE_KEYS));
-    this.returnQuantTensor = options.returnQuantTensor ?? false;
-    this.parts = initQuantWBIOL(this, 'QuantConvTranspose2d', options, CONV_TRANSPOSE_KEYS);
+    super('QuantConvTranspose2d', 2, true, options);
   }
 
-  get inputQuant() { return this.parts.inputQuant; }
-  get outputQuant() { return this.parts.outputQuant; }
-  get weightQuant() { return this.parts.weightQuant; }
-  get biasQuant() { return this.parts.biasQuant; }
-
-  quantWeight(): IntQuantTensor | Tensor {
-    return this.parts.weightQuant.forward(this.weight);
+  protected reductionSize(): number {
+    return transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups);
   }
 
-  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
-    const spec = { channelDim: 1, reductionSize: transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups) };
-    const pair = (v: readonly number[]): [number, number] => [v[0] as number, v[1] as number];
-    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) =>
-      convTranspose2d(x, w, b, {
-        stride: pair(this.stride),
-        padding: pair(this.padding as readonly number[]),
-        outputPadding: pair(this.outputPadding),
-        dilation: pair(this.dilation),
-        groups: this.groups,
-      }));
+  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+    return convTranspose2d(x, w, b, {
+      stride: pair(this.stride),
+      padding: pair(this.padding as readonly number[]),
+      outputPadding: pair(this.outputPadding),
+      dilation: pair(this.dilation),
+      groups: this.groups,
+    });
   }
 }
 
-export class QuantConvTranspose1d extends ConvNd {
-  readonly outputChannelDim = 1;
-  returnQuantTensor: boolean;
-  private readonly parts: QuantWBIOLParts;
-
+export class QuantConvTranspose1d extends QuantConvNd {
   constructor(options: ConvTranspose1dOptions & QuantWBIOLOptions) {
-    super('QuantConvTranspose1d', 1, true, pick(options, CONV_TRANSPOSE_KEYS));
-    this.returnQuantTensor = options.returnQuantTensor ?? false;
-    this.parts = initQuantWBIOL(this, 'QuantConvTranspose1d', options, CONV_TRANSPOSE_KEYS);
+    super('QuantConvTranspose1d', 1, true, options);
   }
 
-  get inputQuant() { return this.parts.inputQuant; }
-  get outputQuant() { return this.parts.outputQuant; }
-  get weightQuant() { return this.parts.weightQuant; }
-  get biasQuant() { return this.parts.biasQuant; }
-
-  quantWeight(): IntQuantTensor | Tensor {
-    return this.parts.weightQuant.forward(this.weight);
+  protected reductionSize(): number {
+    return transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups);
   }
 
-  forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
-    const spec = { channelDim: 1, reductionSize: transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups) };
-    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) =>
-      convTranspose1d(x, w, b, {
-        stride: this.stride[0] as number,
-        padding: (this.padding as readonly number[])[0] as number,
-        outputPadding: this.outputPadding[0] as number,
-        dilation: this.dilation[0] as number,
-        groups: this.groups,
-      }));
+  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+    return convTranspose1d(x, w, b, {
+      stride: this.stride[0] as number,
+      padding: (this.padding as readonly number[])[0] as number,
+      outputPadding: this.outputPadding[0] as number,
+      dilation: this.dilation[0] as number,
+      groups: this.groups,
+    });
   }
 }
