@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { add, backendInstance, engine, getBackend, memory, mul, setBackend, setBackendSync, tensor, tidy } from '@parvus/core';
 import type { TfjsBackend } from '../src/index.js';
 import { TFJS_BACKEND_NAMES, availableTfjsBackends, createTfjsBackend, wasmKernelsModuleBytes } from '../src/index.js';
+import { WasmHeap } from '../src/impl/wasm-heap.js';
 
 describe('tfjs backends', () => {
   // First: tfjs-cpu initialises synchronously, before anything else has touched tfjs.
@@ -28,6 +29,16 @@ describe('tfjs backends', () => {
     // The probed semantics of tfjs-wasm 4.22: exact round and relu, clip that loses NaN.
     expect(backend.semantics.roundIsTorchRound).toBe(true);
     expect(backend.semantics.clipIsTorchClamp).toBe(false);
+  });
+
+  it("tfjs-wasm's heap is reachable, so the fast paths the conformance suite runs on it are the SIMD ones", async () => {
+    // Every heap path falls back to tfjs ops when WasmHeap.of is null, with the same results: without
+    // this check a tfjs-wasm upgrade that hid the heap would leave the suite green on the fallbacks.
+    await setBackend('tfjs-wasm');
+    const heap = WasmHeap.of(backendInstance() as TfjsBackend);
+    expect(heap).not.toBeNull();
+    expect(typeof heap!.kernels.fakeQuantize).toBe('function');
+    expect(typeof heap!.kernels.compareGtFull).toBe('function');
   });
 
   it('an unavailable tfjs backend names the missing package and what is available', async () => {

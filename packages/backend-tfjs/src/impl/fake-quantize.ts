@@ -16,6 +16,8 @@ import { PrivateHeap } from './wasm-kernels.js';
 import { WasmHeap } from './wasm-heap.js';
 import { broadcastFast, clampExact, roundExact } from './exact.js';
 import type { TfjsBackend } from '../tfjs-backend.js';
+import { expectDTypes } from './kernel.js';
+import { isHostBackend } from './host.js';
 
 /** Runs shorter than this go element by element (one call per run costs more than the broadcast). */
 const MIN_RUN = 16;
@@ -83,16 +85,13 @@ function layoutOf(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor): Layout 
   };
 }
 
-/** Host-side tfjs backends whose tensors `dataSync` cheaply (no GPU download). */
-const HOST_BACKENDS = new Set(['cpu']);
-
 type Path = 'wasm-heap' | 'private-heap' | 'composite';
 
 function pathOf(backend: TfjsBackend): Path {
   const chosen = backend.fakeQuantizePath;
   if (chosen !== 'auto') return chosen;
   if (backend.tfjsBackendName === 'wasm') return 'wasm-heap';
-  return HOST_BACKENDS.has(backend.tfjsBackendName) ? 'private-heap' : 'composite';
+  return isHostBackend(backend) ? 'private-heap' : 'composite';
 }
 
 /**
@@ -164,10 +163,7 @@ function hostParams(layout: Layout, scale: tf.Tensor, zeroPoint: tf.Tensor): [Fl
   return [scale.dataSync() as Float32Array, zeroPoint.dataSync() as Float32Array];
 }
 
-function expectFloat32(kernel: string, tensors: readonly tf.Tensor[]): void {
-  const other = tensors.find((t) => t.dtype !== 'float32');
-  if (other) throw new Error(`${kernel} takes float32 tensors, got ${other.dtype}`);
-}
+const FLOAT32: readonly tf.DataType[] = ['float32'];
 
 // --- FakeQuantize --------------------------------------------------------------------------------
 
@@ -180,11 +176,14 @@ function fakeQuantizeComposite(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Ten
 export function fakeQuantizeTfjs(
   x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, quantMin: number, quantMax: number, backend: TfjsBackend,
 ): tf.Tensor {
-  expectFloat32('FakeQuantize', [x, scale, zeroPoint]);
-  const layout = layoutOf(x, scale, zeroPoint);
+  expectDTypes('FakeQuantize', [x, scale, zeroPoint], FLOAT32);
   if (x.size === 0) return tf.zeros(x.shape);
+  const path = pathOf(backend);
+  // GPU backends: the composite, without reading the parameters back.
+  if (path === 'composite') return fakeQuantizeComposite(x, scale, zeroPoint, quantMin, quantMax, backend);
+  const layout = layoutOf(x, scale, zeroPoint);
   const [s, z] = hostParams(layout, scale, zeroPoint);
-  const result = onWasm(backend, pathOf(backend), [x], scale, zeroPoint, layout, 1, ({ kernels, inputs: [xp], scale: sp, zeroPoint: zp, outputs: [out] }) => {
+  const result = onWasm(backend, path, [x], scale, zeroPoint, layout, 1, ({ kernels, inputs: [xp], scale: sp, zeroPoint: zp, outputs: [out] }) => {
     if (layout.perElement) {
       kernels.fakeQuantizePerElement(xp!, sp, zp, out!, x.size, quantMin, quantMax);
       return;
@@ -216,15 +215,17 @@ export function fakeQuantizeGradTfjs(
   dy: tf.Tensor, x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, quantMin: number, quantMax: number, straightThrough: boolean,
   backend: TfjsBackend,
 ): tf.Tensor[] {
-  expectFloat32('FakeQuantizeGrad', [dy, x, scale, zeroPoint]);
+  expectDTypes('FakeQuantizeGrad', [dy, x, scale, zeroPoint], FLOAT32);
   if (dy.rank !== x.rank || dy.shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`dy [${dy.shape.join(', ')}] and x [${x.shape.join(', ')}] must have one shape`);
   }
-  const layout = layoutOf(x, scale, zeroPoint);
   if (x.size === 0) return [tf.zeros(x.shape), tf.zeros(x.shape), tf.zeros(x.shape)];
+  const path = pathOf(backend);
+  if (path === 'composite') return fakeQuantizeGradComposite(dy, x, scale, zeroPoint, quantMin, quantMax, straightThrough, backend);
+  const layout = layoutOf(x, scale, zeroPoint);
   const [s, z] = hostParams(layout, scale, zeroPoint);
   const n = x.size;
-  const result = onWasm(backend, pathOf(backend), [dy, x], scale, zeroPoint, layout, 3, ({ kernels, inputs: [g, xp], scale: sp, zeroPoint: zp, outputs: [dx, ds, dzp] }) => {
+  const result = onWasm(backend, path, [dy, x], scale, zeroPoint, layout, 3, ({ kernels, inputs: [g, xp], scale: sp, zeroPoint: zp, outputs: [dx, ds, dzp] }) => {
     if (layout.perElement) {
       const perElement = straightThrough ? kernels.fakeQuantizeGradPerElementSteClamp : kernels.fakeQuantizeGradPerElement;
       perElement(g!, xp!, sp, zp, dx!, ds!, dzp!, n, quantMin, quantMax);

@@ -5,11 +5,19 @@
  * im2col, exact sums). Other tfjs backends (GPUs, tfjs-node) take the tfjs-op composites.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { sizeOf, typedArrayFor } from '@parvus/core';
 import type { TfjsBackend } from '../tfjs-backend.js';
 import { WasmHeap } from './wasm-heap.js';
 
-/** tfjs backends whose float32 data `dataSync` hands out without a download or a copy. */
+/** tfjs backends other than wasm whose data `dataSync` hands out without a download (no GPU). */
 const HOST_BACKENDS = new Set(['cpu']);
+
+/** Whether `dataSync` on this backend's tensors is a host copy rather than a GPU download. */
+export function isHostBackend(backend: TfjsBackend): boolean {
+  return HOST_BACKENDS.has(backend.tfjsBackendName);
+}
+
+export type HostArray = Float32Array | Int32Array | Uint8Array;
 
 /**
  * Run `compute` on the inputs' float32 data and a fresh output of `shape`, or return null when the
@@ -20,20 +28,9 @@ export function onHostData(
   backend: TfjsBackend, inputs: readonly tf.Tensor[], shape: readonly number[],
   compute: (inputs: Float32Array[], out: Float32Array) => void,
 ): tf.Tensor | null {
-  if (!backend.hostKernels || inputs.some((t) => t.dtype !== 'float32')) return null;
-  const heap = WasmHeap.of(backend);
-  if (heap) {
-    const out = heap.output(shape);
-    compute(inputs.map((t) => heap.view(t)), heap.view(out));
-    return out;
-  }
-  if (!HOST_BACKENDS.has(backend.tfjsBackendName)) return null;
-  const out = new Float32Array(shape.reduce((p, d) => p * d, 1));
-  compute(inputs.map((t) => t.dataSync() as Float32Array), out);
-  return tf.tensor(out, [...shape], 'float32');
+  if (inputs.some((t) => t.dtype !== 'float32')) return null;
+  return onHostDataTyped(backend, inputs, shape, 'float32', compute as (inputs: HostArray[], out: HostArray) => void);
 }
-
-type HostArray = Float32Array | Int32Array | Uint8Array;
 
 /** As `onHostData`, for inputs and an output of any dtype (bool as 0/1 bytes). */
 export function onHostDataTyped(
@@ -47,9 +44,8 @@ export function onHostDataTyped(
     compute(inputs.map((t) => heap.typedView(t)), heap.typedView(out));
     return out;
   }
-  if (!HOST_BACKENDS.has(backend.tfjsBackendName)) return null;
-  const size = shape.reduce((p, d) => p * d, 1);
-  const out = dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+  if (!isHostBackend(backend)) return null;
+  const out = typedArrayFor(dtype, sizeOf(shape)) as HostArray;
   compute(inputs.map((t) => t.dataSync() as HostArray), out);
   return tf.tensor(out, [...shape], dtype);
 }

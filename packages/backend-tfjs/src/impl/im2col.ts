@@ -73,16 +73,14 @@ function im2colOnHeap(heap: WasmHeap, x: tf.Tensor, kernel: readonly [number, nu
 }
 
 /**
- * col2im on tfjs-wasm's heap, the adjoint of im2col for one group: columns [N, C·kh·kw, Ho·Wo] →
- * [N, C, H, W], each window tap added onto its input position (taps in (c, i, j) order), zero where
- * no window reaches. Null unless on tfjs-wasm with unit width stride.
+ * col2im on tfjs-wasm's heap, the adjoint of im2col for one group and unit width stride: columns
+ * [N, C·kh·kw, Ho·Wo] → [N, C, H, W], each window tap added onto its input position (taps in
+ * (c, i, j) order), zero where no window reaches.
  */
 export function col2imOnHeap(
-  backend: TfjsBackend, columns: tf.Tensor, inputShape: readonly number[], kernel: readonly [number, number],
+  heap: WasmHeap, columns: tf.Tensor, inputShape: readonly number[], kernel: readonly [number, number],
   outSize: readonly [number, number], g: ConvGeometry,
-): tf.Tensor | null {
-  const heap = g.strides[1] === 1 && g.groups === 1 ? WasmHeap.of(backend) : null;
-  if (!heap) return null;
+): tf.Tensor {
   const [n, c, h, w] = inputShape as [number, number, number, number];
   const [kh, kw] = kernel;
   const [ho, wo] = outSize;

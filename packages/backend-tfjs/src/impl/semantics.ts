@@ -7,6 +7,7 @@
  * vectorised kernels, with every special value at several positions.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { roundHalfEven } from './tiny.js';
 
 export interface TfjsSemantics {
   /** tf.round is torch.round: ties to even, the sign of zero kept (round(−0.5) = −0). */
@@ -43,11 +44,6 @@ function probeValues(): Float32Array {
   const values = new Float32Array(71);
   for (let i = 0; i < values.length; i++) values[i] = SPECIALS[(i * 7) % SPECIALS.length] as number;
   return values;
-}
-
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>): boolean {

@@ -30,9 +30,9 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
     const n = x.shape[rank - 1] as number;
     if (!(k >= 1 && k <= n)) throw new Error(`k=${k} is out of range for a dimension of ${n}`);
 
-    const outShape0 = input.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
+    const outShape = input.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
     const host = hostKthValue(backend, x, n, k, input.dtype as 'float32' | 'int32');
-    if (host) return [tf.reshape(host[0], outShape0), tf.reshape(host[1], outShape0)];
+    if (host) return [tf.reshape(host[0], outShape), tf.reshape(host[1], outShape)];
 
     const isFloat = x.dtype === 'float32';
     const nan = isFloat ? tf.isNaN(x) : null;
@@ -63,7 +63,6 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
     const occurrence = tf.sub(tf.scalar(k, 'int32'), smaller); // 1-based among the tied elements
     const seen = tf.cumsum(tf.cast(match, 'int32'), rank - 1); // tf.cumsum takes no negative axis
     const index = tf.argMax(tf.cast(tf.logicalAnd(match, tf.equal(seen, tf.expandDims(occurrence, -1))), 'int32'), -1);
-    const outShape = input.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
     return [tf.reshape(value, outShape), tf.reshape(index, outShape)];
   }),
 };
@@ -72,19 +71,18 @@ export const kthValueConfig: KernelConfig<KthValueAttrs> = {
 function hostKthValue(backend: Parameters<typeof onHostDataTyped>[0], x: tf.Tensor, n: number, k: number, dtype: 'float32' | 'int32'): [tf.Tensor, tf.Tensor] | null {
   const rows = n === 0 ? 0 : x.size / n;
   const order = new Int32Array(n);
-  const selectRows = (values: Float32Array | Int32Array, each: (row: number, index: number) => void): void => {
-    for (let r = 0; r < rows; r++) {
-      const run = values.subarray(r * n, (r + 1) * n);
-      for (let d = 0; d < n; d++) order[d] = d;
-      each(r, kthValueSelect(run, order, k - 1));
-    }
-  };
+  // Each row is selected once; the values are then read at the indices found.
+  const picked = new Int32Array(rows);
   const indices = onHostDataTyped(backend, [x], [rows], 'int32', ([v], out) => {
-    selectRows(v as Float32Array | Int32Array, (r, index) => { out[r] = index; });
+    for (let r = 0; r < rows; r++) {
+      for (let d = 0; d < n; d++) order[d] = d;
+      picked[r] = kthValueSelect((v as Float32Array | Int32Array).subarray(r * n, (r + 1) * n), order, k - 1);
+      out[r] = picked[r] as number;
+    }
   });
   if (!indices) return null;
   const values = onHostDataTyped(backend, [x], [rows], dtype, ([v], out) => {
-    selectRows(v as Float32Array | Int32Array, (r, index) => { out[r] = (v as Float32Array | Int32Array)[r * n + index] as number; });
+    for (let r = 0; r < rows; r++) out[r] = (v as Float32Array | Int32Array)[r * n + (picked[r] as number)] as number;
   });
   return values ? [values, indices] : null;
 }

@@ -1,22 +1,10 @@
 import type { KernelConfig, MatMulAttrs } from '@parvus/core';
-import { MatMul } from '@parvus/core';
+import { MatMul, broadcastShapes } from '@parvus/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastFast } from '../impl/exact.js';
 import { TFJS_KERNEL_BACKEND, expectDTypes, tfjsKernel } from '../impl/kernel.js';
 import { transposeOn } from '../impl/layout.js';
 import { WasmHeap } from '../impl/wasm-heap.js';
-
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`batch dimensions [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
 
 const product = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
@@ -47,7 +35,7 @@ export const matMulConfig: KernelConfig<MatMulAttrs> = {
     if (k !== kb) throw new Error(`inner dimensions differ (${k} vs ${kb})`);
     const aBatch = a.shape.slice(0, -2);
     const bBatch = b.shape.slice(0, -2);
-    const batch = broadcastShape(aBatch, bBatch);
+    const batch = broadcastShapes(aBatch, bBatch);
     const outShape = [...batch, m, n];
     if (k === 0 || product(outShape) === 0) return tf.zeros(outShape);
     const full = (shape: readonly number[]): boolean => shape.length === batch.length && shape.every((d, i) => d === batch[i]);
