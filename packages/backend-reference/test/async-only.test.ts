@@ -22,20 +22,56 @@ describe('values core knows, and checks that wait for a read', () => {
     setBackendSync('reference');
   });
 
-  it('knows the value of storage the host filled with one value, and of nothing computed', () => {
+  it('knows the value of storage the host filled with one value, and of arithmetic on known values', () => {
     setBackendSync('reference');
-    const made = [P.zeros([2, 3]), P.full([4], 2.5), P.scalar(0.1), P.tensor([7]), P.tensor([1, 2])];
-    const [z, f, s, one, two] = made as [P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor];
+    const made = [P.zeros([2, 3]), P.full([4], 2.5), P.scalar(0.1), P.tensor([7]), P.tensor([1, 2]), P.tensor(new Int32Array([7]))];
+    const [z, f, s, one, two, int] = made as [P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor];
     const view = z.reshape([6]);
-    const sum = P.add(z, 0);
     expect([P.knownValue(z), P.knownValue(f), P.knownValue(s), P.knownValue(one)]).toEqual([0, 2.5, Math.fround(0.1), 7]);
     expect(P.knownValue(view), 'a view shares the storage and its value').toBe(0);
     expect(P.knownValue(two), 'two different values').toBeUndefined();
-    expect(P.knownValue(sum), 'a kernel output').toBeUndefined();
+    const derived = [P.add(z, 1), P.mul(f, s), P.div(one, 3), P.neg(f), P.sub(int, 9), P.add(two, 0), P.exp(z)];
+    const [sum, product, quotient, negated, difference, unknownSum, exponential] = derived as [P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor, P.Tensor];
+    // Rounded as the kernel rounds: float32 arithmetic of float32 values, int32 for int32.
+    expect(P.knownValue(sum)).toBe(1);
+    expect(P.knownValue(product)).toBe(Math.fround(2.5 * Math.fround(0.1)));
+    expect(P.knownValue(quotient)).toBe(Math.fround(7 / 3));
+    expect(P.knownValue(negated)).toBe(-2.5);
+    expect(P.knownValue(difference)).toBe(-2);
+    for (const [t, known] of [[sum, sum], [product, product], [quotient, quotient]] as const) {
+      expect(Array.from(t.dataSync()).every((v) => v === P.knownValue(known)), 'what the kernel computed').toBe(true);
+    }
+    expect(P.knownValue(unknownSum), 'an unknown operand').toBeUndefined();
+    expect(P.knownValue(exponential), 'a kernel that is not + − × ÷').toBeUndefined();
     // assign points the tensor at other storage: what was known about the old storage goes with it.
-    f.assign(P.add(f, 1));
+    const replacement = P.tidy(() => P.add(P.full([4], 1), P.tensor([0, 1, 2, 3])));
+    f.assign(replacement);
+    replacement.dispose();
     expect(P.knownValue(f)).toBeUndefined();
-    for (const t of [...made, view, sum]) t.dispose();
+    for (const t of [...made, ...derived, view]) t.dispose();
+  });
+
+  it('returns the QuantTensor a sync backend returns for a QuantTensor sum into a conv', async () => {
+    // The sum's zero point is 0 + 0: known without a read, so the accumulator keeps its metadata.
+    const run = async (name: string): Promise<[boolean, number[]]> => {
+      await P.setBackend(name);
+      P.manualSeed(0);
+      const a = new P.QuantIdentity({ returnQuantTensor: true });
+      const b = new P.QuantIdentity({ returnQuantTensor: true });
+      const conv = new P.QuantConv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, biasQuant: P.Int32Bias, returnQuantTensor: true });
+      const x = P.randn([1, 2, 5, 5]);
+      const y = P.tidy(() => conv.forward((a.forward(x) as P.IntQuantTensor).add(b.forward(x) as P.IntQuantTensor)));
+      const result: [boolean, number[]] = [y instanceof P.IntQuantTensor, Array.from(await (y instanceof P.IntQuantTensor ? y.value : y).data())];
+      for (const m of [a, b, conv]) m.dispose();
+      x.dispose();
+      y.dispose();
+      return result;
+    };
+    const [syncIsQuant, syncValues] = await run('reference');
+    const [asyncIsQuant, asyncValues] = await run(ASYNC);
+    expect(syncIsQuant).toBe(true);
+    expect(asyncIsQuant).toBe(true);
+    expect(asyncValues).toEqual(syncValues);
   });
 
   it('raises a failed check at once where the backend reads synchronously', () => {

@@ -4,12 +4,15 @@ import { describe, expect, it } from 'vitest';
 import '@parvus/backend-reference';
 import {
   Int32Bias,
+  Int8ActPerTensorFloatMinMaxInit,
   Int8WeightPerTensorFixedPoint,
+  QuantHardTanh,
   QuantConv2d,
   QuantIdentity,
   QuantLinear,
   QuantReLU,
   ScalingImplType,
+  SignedBinaryActPerTensorConst,
   SignedBinaryWeightPerTensorConst,
   memory,
   scalar,
@@ -31,6 +34,9 @@ describe('quantized layers free what they build', () => {
     ['QuantLinear, PARAMETER scale', () => new QuantLinear({ inFeatures: 4, outFeatures: 3, weightScalingImplType: ScalingImplType.PARAMETER, weightScalingConst: 0.3 })],
     ['QuantConv2d, PARAMETER power-of-two scale', () => new QuantConv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, weightQuant: Int8WeightPerTensorFixedPoint, weightScalingImplType: ScalingImplType.PARAMETER, weightScalingConst: 0.5 })],
     ['QuantLinear, learned binary scale', () => new QuantLinear({ inFeatures: 4, outFeatures: 3, weightQuant: SignedBinaryWeightPerTensorConst, weightScalingImplType: ScalingImplType.PARAMETER, weightScalingConst: 0.05 })],
+    // min/max-initialised scales, learned and constant: the init tensor is the scaling's own intermediate.
+    ['QuantHardTanh (MinMaxInit)', () => new QuantHardTanh({ actQuant: Int8ActPerTensorFloatMinMaxInit, minVal: -2, maxVal: 2 })],
+    ['QuantIdentity (SignedBinaryActPerTensorConst)', () => new QuantIdentity({ actQuant: SignedBinaryActPerTensorConst })],
   ])('%s', (_name, make) => {
     expect(leftAfterDispose(make)).toBe(0);
   });

@@ -2,7 +2,11 @@
 // relu, flatten and eval dropout keep the metadata; average pooling refines the grid.
 import { describe, expect, it } from 'vitest';
 import '@parvus/backend-reference';
-import { AvgPool2d, Dropout, Flatten, Generator, IntQuantTensor, MaxPool2d, ReLU, Sequential, scalar, tensor, tidy } from '@parvus/core';
+import {
+  AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, Dropout, Flatten, Generator, Int32Bias, Int8ActPerTensorFloat, IntQuantTensor, MaxPool2d,
+  QuantConv1d, QuantConv2d, QuantConvTranspose2d, ReLU, Sequential, randn, scalar, tensor, tidy, unsqueeze,
+} from '@parvus/core';
+import type { Tensor } from '@parvus/core';
 
 /** Codes −8…7 (4-bit signed) at scale 0.5 as a [1, 1, 4, 4] QuantTensor. */
 function sample(training = false): IntQuantTensor {
@@ -46,5 +50,29 @@ describe('float layers on QuantTensors', () => {
   it('AvgPool2d on a QuantTensor of the wrong rank names the layer', () => tidy(() => {
     const flat = new IntQuantTensor(tensor([1, 2], [2]), scalar(1), scalar(0), scalar(8), false, false);
     expect(() => new AvgPool2d({ kernelSize: 2 }).forward(flat)).toThrow(/AvgPool2d: expected 3D \(unbatched\) or 4D/);
+  }));
+});
+
+describe('quantized convolutions on unbatched inputs', () => {
+  it('QuantConv2d, QuantConv1d and QuantConvTranspose2d take [C, …] as their float layers do, as a batch of one', () => tidy(() => {
+    const cases: Array<[Conv2d | Conv1d | ConvTranspose2d, QuantConv2d | QuantConv1d | QuantConvTranspose2d, number[]]> = [
+      [new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3 }), new QuantConv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, returnQuantTensor: true, inputQuant: Int8ActPerTensorFloat, biasQuant: Int32Bias }), [2, 5, 5]],
+      [new Conv1d({ inChannels: 2, outChannels: 3, kernelSize: 3 }), new QuantConv1d({ inChannels: 2, outChannels: 3, kernelSize: 3 }), [2, 7]],
+      [new ConvTranspose2d({ inChannels: 2, outChannels: 3, kernelSize: 2, stride: 2 }), new QuantConvTranspose2d({ inChannels: 2, outChannels: 3, kernelSize: 2, stride: 2 }), [2, 3, 3]],
+    ];
+    for (const [float, quant, shape] of cases) {
+      const x = randn(shape);
+      const batched = quant.forward(unsqueeze(x, 0));
+      const unbatched = quant.forward(x);
+      const value = (t: unknown): Tensor => (t instanceof IntQuantTensor ? t.value : (t as Tensor));
+      expect(value(unbatched).shape).toEqual(float.forward(x).shape);
+      expect(Array.from(value(unbatched).dataSync())).toEqual(Array.from(value(batched).dataSync()));
+      if (unbatched instanceof IntQuantTensor) {
+        // The accumulator scale [1, 1, 1, 1] (per-tensor weights) loses the batch axis with the value.
+        expect(unbatched.scale.shape).toEqual([1, 1, 1]);
+        expect(Array.from(unbatched.scale.dataSync())).toEqual(Array.from((batched as IntQuantTensor).scale.dataSync()));
+        expect(unbatched.isValid).toBe(true);
+      }
+    }
   }));
 });

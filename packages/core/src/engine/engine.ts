@@ -5,6 +5,7 @@ import { bytesPerElement, sizeOf } from '../kernels/tensor-info.js';
 import { KERNEL_SPECIFICATION_VERSION } from '../kernels/specification.js';
 import { BackendError, DisposedError, KernelError, ParvusError } from '../errors/errors.js';
 import { recordKernel } from '../autograd/record.js';
+import * as k from '../kernels/kernel-names.js';
 import { Tensor } from './tensor.js';
 
 export type BackendFactory = () => Backend | Promise<Backend>;
@@ -331,7 +332,8 @@ export class Engine {
     return this.readNow(tensor);
   }
 
-  private readNow(tensor: Tensor): Promise<TypedArray> {
+  /** Async, so that a synchronous failure (freed storage) rejects rather than throws. */
+  private async readNow(tensor: Tensor): Promise<TypedArray> {
     const { dataId } = this.resolve(tensor);
     return this.recordOf(dataId).backend.read(dataId);
   }
@@ -533,10 +535,41 @@ export class Engine {
     }
     const infosOut = Array.isArray(result) ? result : [result];
     const outputs = infosOut.map((info) => this.makeTensorFromDataId(info.dataId, info.shape, info.dtype, backend));
+    if (outputs.length === 1) this.propagateKnownValue(kernelName, inputs, outputs[0] as Tensor);
     if (this.gradEnabled) recordKernel(kernelName, inputs, outputs, attrs);
     return outputs;
   }
+
+  /**
+   * Arithmetic on tensors whose values are known gives a known value (see `knownValue`): the sum
+   * of two zero points made from 0 is known to be 0 without a read. The kernel still runs; this
+   * only records what it computed, in the output's dtype (float32 + − × ÷ of float32 values,
+   * rounded once, are exact; int32 wraps).
+   */
+  private propagateKnownValue(kernelName: string, inputs: readonly Tensor[], output: Tensor): void {
+    const arithmetic = KNOWN_VALUE_ARITHMETIC[kernelName];
+    if (!arithmetic || output.dtype === 'bool' || (output.dtype === 'int32' && kernelName === k.Div)) return;
+    const values: number[] = [];
+    for (const input of inputs) {
+      const known = this.data.get(this.resolve(input).dataId)?.constant;
+      if (known === undefined) return;
+      values.push(known);
+    }
+    const record = this.data.get(output.dataId);
+    if (!record || record.constant !== undefined) return;
+    const value = arithmetic(values[0] as number, values[1] as number, output.dtype === 'int32');
+    record.constant = output.dtype === 'float32' ? Math.fround(value) : value | 0;
+  }
 }
+
+/** The elementwise kernels whose known inputs give a known output (see propagateKnownValue). */
+const KNOWN_VALUE_ARITHMETIC: Readonly<Record<string, (a: number, b: number, int32: boolean) => number>> = {
+  [k.Add]: (a, b) => a + b,
+  [k.Sub]: (a, b) => a - b,
+  [k.Mul]: (a, b, int32) => (int32 ? Math.imul(a, b) : a * b),
+  [k.Div]: (a, b) => a / b,
+  [k.Neg]: (a) => -a,
+};
 
 /**
  * Objects that hold tensors (such as a QuantTensor) expose them under this symbol, so that

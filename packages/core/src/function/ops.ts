@@ -11,8 +11,7 @@ import { customOp } from '../autograd/custom-op.js';
 
 /** Largest integer of a bit width: 2^(b−1) − 1 signed; 2^b − 1 unsigned (2^b − 2 narrow). */
 export function maxInt(signed: boolean, narrowRange: boolean, bitWidth: Tensor): Tensor {
-  if (signed) return sub(pow(2, sub(bitWidth, 1)), 1);
-  return sub(pow(2, bitWidth), narrowRange ? 2 : 1);
+  return signed ? sub(pow(2, sub(bitWidth, 1)), 1) : maxUint(narrowRange, bitWidth);
 }
 
 /** Smallest integer of a bit width: −2^(b−1) signed (+1 narrow); 0 unsigned. */

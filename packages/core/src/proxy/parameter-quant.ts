@@ -5,7 +5,6 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Injector } from '../inject/injector.js';
 import { ConfigurationError } from '../errors/errors.js';
-import { mul } from '../ops/binary.js';
 import { reshape } from '../ops/shape.js';
 import { IntQuantTensor } from '../quant-tensor/int-quant-tensor.js';
 import type { QuantOutput } from '../quant-core/quant.js';
@@ -50,23 +49,16 @@ export class BiasQuantProxyFromInjector extends QuantProxyFromInjector {
   }
 
   /**
-   * The accumulator's scale, input scale × weight scale viewed along the output channels, or
-   * null when either operand is not quantized. `channelDim` is −1 for linear layers, 1 for convs.
+   * The quantized bias. `accumulatorScale`: input scale × weight scale along the output channels
+   * (null unless input and weight are both quantized), the scale of Int8Bias…Int32Bias;
+   * `inputBitWidth`: the quantized input's, for bias bit widths derived from it.
    */
-  static accumulatorScale(input: Tensor | IntQuantTensor, weight: Tensor | IntQuantTensor, channelDim: number): Tensor | null {
-    if (!(input instanceof IntQuantTensor) || !(weight instanceof IntQuantTensor)) return null;
-    const shape = input.value.shape.map(() => 1);
-    shape[channelDim < 0 ? shape.length + channelDim : channelDim] = -1;
-    return mul(reshape(weight.scale, shape), reshape(input.scale, shape));
-  }
-
-  forward(bias: Tensor, input: Tensor | IntQuantTensor, weight: Tensor | IntQuantTensor, channelDim: number): IntQuantTensor | Tensor {
+  forward(bias: Tensor, accumulatorScale: Tensor | null, inputBitWidth?: Tensor): IntQuantTensor | Tensor {
     if (!this.isQuantEnabled || !this.tensorQuant) return bias;
     if (this.requiresInputScale) {
-      const scale = BiasQuantProxyFromInjector.accumulatorScale(input, weight, channelDim);
-      if (!scale) throw new ConfigurationError('Input scale required', { brevitasType: 'RuntimeError' });
-      const flat = reshape(scale, [-1]);
-      const out = this.tensorQuant.forward(bias, flat, input instanceof IntQuantTensor ? input.bitWidth : undefined) as QuantOutput;
+      if (!accumulatorScale) throw new ConfigurationError('Input scale required', { brevitasType: 'RuntimeError' });
+      const flat = reshape(accumulatorScale, [-1]);
+      const out = this.tensorQuant.forward(bias, flat, inputBitWidth) as QuantOutput;
       return new IntQuantTensor(out[0], out[1], out[2], out[3], this.isSigned ?? true, this.training);
     }
     const [value, scale, zeroPoint, bitWidth] = this.tensorQuant.forward(bias) as QuantOutput;

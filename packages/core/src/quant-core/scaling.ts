@@ -15,7 +15,7 @@ import { detach } from '../ops/selection.js';
 import { broadcastTo } from '../ops/shape.js';
 import { maxInt, minInt } from '../function/ops.js';
 import { neg } from '../ops/unary.js';
-import { OverBatchOverTensorView, StatelessBuffer } from './function-wrapper.js';
+import { Identity, OverBatchOverTensorView, StatelessBuffer } from './function-wrapper.js';
 import type { RestrictValue } from './restrict-value.js';
 import { AbsValue, ClampValue, FloatRestrictValue, RestrictClampValue, RestrictValueWrapper } from './restrict-value.js';
 import { ParameterListStats, Stats } from './stats.js';
@@ -32,8 +32,24 @@ function restrictOrFloat(impl: Module | null | undefined): RestrictValue {
   return (impl ?? new FloatRestrictValue()) as RestrictValue;
 }
 
-function scalarInit(init: number | Tensor): Tensor {
-  return typeof init === 'number' ? scalar(init) : detach(init);
+/**
+ * A scaling init that Brevitas hands over as a tensor made from a number (MinMaxScalingInit's
+ * max(|min|, |max|)): the scaling makes the tensor inside its own tidy, so nothing outlives it,
+ * and the number stays readable without a read (SolveScaleSignedness).
+ */
+export class TensorInit {
+  constructor(readonly value: number) {}
+}
+
+export type ScalingInit = number | Tensor | TensorInit;
+
+/** The init as a tensor (float32, as Brevitas's torch.tensor), for the tensor paths; call inside a tidy. */
+function initTensor(init: Tensor | TensorInit): Tensor {
+  return init instanceof TensorInit ? scalar(init.value) : detach(init);
+}
+
+function scalarInit(init: ScalingInit): Tensor {
+  return typeof init === 'number' ? scalar(init) : initTensor(init);
 }
 
 /** A constant scale (Brevitas's ConstScaling). */
@@ -53,7 +69,7 @@ export class ConstScaling extends Module implements ScalingImpl {
   readonly restrictThresholdPre: Module;
 
   constructor(deps: {
-    scalingInit: number | Tensor;
+    scalingInit: ScalingInit;
     isScaleUnsigned: boolean;
     restrictScalingImpl: Module | null;
     restrictThresholdImpl: Module | null;
@@ -69,7 +85,7 @@ export class ConstScaling extends Module implements ScalingImpl {
     // In a tidy: the intermediates of a tensor init (its detached view) are freed, only the value is kept.
     const init = typeof deps.scalingInit === 'number'
       ? scalar(restrictScaling.restrictInitFloat(deps.scalingInit))
-      : tidy(() => noGrad(() => add(restrictScaling.restrictInitTensor(detach(deps.scalingInit as Tensor)), 0)));
+      : tidy(() => noGrad(() => add(restrictScaling.restrictInitTensor(initTensor(deps.scalingInit as Tensor | TensorInit)), 0)));
     this.value = this.registerModule('value', new StatelessBuffer(init));
     this.restrictThresholdPre = this.registerModule('restrictThresholdPre', restrictThreshold.restrictInitModule());
   }
@@ -99,7 +115,7 @@ export class ParameterScaling extends Module implements ScalingImpl {
   readonly restrictClampScaleThreshold: RestrictClampValue;
 
   constructor(deps: {
-    scalingInit: number | Tensor;
+    scalingInit: ScalingInit;
     isScaleUnsigned: boolean;
     scalingShape: readonly number[] | null;
     restrictScalingImpl: Module | null;
@@ -351,7 +367,7 @@ export class StatsScaling extends Module {
 
   constructor(restrictScaling: RestrictValue, restrictThreshold: RestrictValue, restrictScaleThreshold: Module | null, scalingMinVal: number | null, isScaleUnsigned: boolean) {
     super();
-    this.affineRescaling = this.registerModule('affineRescaling', new IdentityModule());
+    this.affineRescaling = this.registerModule('affineRescaling', new Identity());
     this.restrictClampScaling = this.registerModule('restrictClampScaling', new RestrictClampValue({ scalingMinVal, restrictValueImpl: restrictScaling, isUnsigned: isScaleUnsigned }));
     this.restrictClampThreshold = this.registerModule('restrictClampThreshold', new RestrictClampValue({ restrictValueImpl: restrictThreshold }));
     this.restrictClampScaleThreshold = this.registerModule('restrictClampScaleThreshold', new RestrictClampValue({ restrictValueImpl: restrictScaleThreshold, isUnsigned: isScaleUnsigned }));
@@ -371,15 +387,6 @@ export class StatsScaling extends Module {
     s = this.affineRescaling.forward(s) as Tensor;
     s = this.restrictClampScaling.forward(s);
     return this.restrictClampScaleThreshold.forward(div(s, t));
-  }
-}
-
-class IdentityModule extends Module {
-  protected override getName(): string {
-    return 'Identity';
-  }
-  forward(x: Tensor): Tensor {
-    return x;
   }
 }
 

@@ -11,7 +11,7 @@ import { neg } from '../ops/unary.js';
 import { detach } from '../ops/selection.js';
 import { reshape } from '../ops/shape.js';
 import { absBinarySignGrad } from '../function/ops-ste.js';
-import { StatelessBuffer } from './function-wrapper.js';
+import { Identity, StatelessBuffer } from './function-wrapper.js';
 import { ParameterListStats } from './stats.js';
 import { DEFAULT_MOMENTUM } from './scaling.js';
 import type { IntQuant } from './int-quant.js';
@@ -82,22 +82,13 @@ export class StatsFromParameterZeroPoint extends Module implements ZeroPointImpl
   }) {
     super();
     this.parameterListStats = this.registerModule('parameterListStats', new ParameterListStats(deps.zeroPointStatsImpl, deps.zeroPointShape, deps.zeroPointStatsInputViewShapeImpl, deps.trackedParameterList));
-    this.affineRescaling = this.registerModule('affineRescaling', new PassThrough());
+    this.affineRescaling = this.registerModule('affineRescaling', new Identity());
     this.scaleShiftZeroPoint = this.registerModule('scaleShiftZeroPoint', new ScaleShiftZeroPoint(deps.intQuant, deps.quantizeZeroPoint));
   }
 
   forward(x: Tensor, scale: Tensor, bitWidth: Tensor): Tensor {
     const stats = this.affineRescaling.forward(this.parameterListStats.forward(x)) as Tensor;
     return this.scaleShiftZeroPoint.forward(neg(stats), scale, bitWidth);
-  }
-}
-
-class PassThrough extends Module {
-  protected override getName(): string {
-    return 'Identity';
-  }
-  forward(x: Tensor): Tensor {
-    return x;
   }
 }
 

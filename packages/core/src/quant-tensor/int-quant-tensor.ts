@@ -270,16 +270,21 @@ export class IntQuantTensor implements TensorContainer {
   }
 }
 
-/** Brevitas's RuntimeError unless torch.allclose(a, b) (rtol 1e-5, atol 1e-8, broadcasting). */
-function checkAllClose(a: Tensor, b: Tensor, message: string): void {
-  const evidence = tidy(() =>
+/** torch.allclose(a, b) with its defaults (rtol 1e-5, atol 1e-8), broadcasting, as an int32 scalar 1 or 0. */
+export function allCloseTensor(a: Tensor, b: Tensor): Tensor {
+  return tidy(() =>
     noGrad(() => {
       const diff = abs(sub(a, b));
       const bound = add(mul(abs(b), 1e-5), 1e-8);
       return min(cast(lessEqual(diff, bound), 'int32'));
     }),
   );
-  engine().check(evidence, ([close]) => (close === 1 ? null : new QuantTensorError(message, { brevitasType: 'RuntimeError' })));
+}
+
+/** Brevitas's RuntimeError unless torch.allclose(a, b); the same tensor is decided without a read. */
+function checkAllClose(a: Tensor, b: Tensor, message: string): void {
+  if (a === b) return;
+  engine().check(allCloseTensor(a, b), ([close]) => (close === 1 ? null : new QuantTensorError(message, { brevitasType: 'RuntimeError' })));
 }
 
 /** Brevitas's RuntimeError unless every tensor is all zeros (no read for a zero point made from a number). */

@@ -183,7 +183,7 @@ export abstract class BatchNorm extends Module {
     return batchNorm(input, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: useBatchStats,
       eps: this.eps,
-      updateFactor: this.training ? updateFactor : null,
+      updateFactor,
     });
   }
 

@@ -150,6 +150,23 @@ export abstract class ConvNd extends Module {
     init.bias?.dispose();
   }
 
+  /** The layer's convolution of a batched input with `weight` and `bias` (the quantized layers pass theirs). */
+  protected convolve(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    const { groups } = this;
+    const one = (v: Ints): number => v[0] as number;
+    const two = (v: Ints): [number, number] => [v[0] as number, v[1] as number];
+    if (this.transposed) {
+      const padding = this.padding as Ints;
+      return this.kernelSize.length === 1
+        ? convTranspose1d(x, weight, bias, { stride: one(this.stride), padding: one(padding), outputPadding: one(this.outputPadding), dilation: one(this.dilation), groups })
+        : convTranspose2d(x, weight, bias, { stride: two(this.stride), padding: two(padding), outputPadding: two(this.outputPadding), dilation: two(this.dilation), groups });
+    }
+    const padding = this.padding;
+    return this.kernelSize.length === 1
+      ? conv1d(x, weight, bias, { stride: one(this.stride), padding: typeof padding === 'string' ? padding : one(padding), dilation: one(this.dilation), groups })
+      : conv2d(x, weight, bias, { stride: two(this.stride), padding: typeof padding === 'string' ? padding : two(padding), dilation: two(this.dilation), groups });
+  }
+
   /** Run `fn` on a batched input, adding and removing the batch axis for an unbatched one. */
   protected batched(input: Tensor, what: string, fn: (x: Tensor) => Tensor): Tensor {
     const dims = this.kernelSize.length;
@@ -181,14 +198,7 @@ export class Conv1d extends ConvNd {
   }
 
   forward(input: Tensor): Tensor {
-    const padding = typeof this.padding === 'string' ? this.padding : (this.padding[0] as number);
-    return this.batched(input, 'conv1d', (x) =>
-      conv1d(x, this.weight, this.bias, {
-        stride: this.stride[0] as number,
-        padding,
-        dilation: this.dilation[0] as number,
-        groups: this.groups,
-      }));
+    return this.batched(input, 'conv1d', (x) => this.convolve(x, this.weight, this.bias));
   }
 }
 
@@ -201,14 +211,7 @@ export class Conv2d extends ConvNd {
   }
 
   forward(input: Tensor): Tensor {
-    const padding = typeof this.padding === 'string' ? this.padding : (this.padding as [number, number]);
-    return this.batched(input, 'conv2d', (x) =>
-      conv2d(x, this.weight, this.bias, {
-        stride: this.stride as [number, number],
-        padding,
-        dilation: this.dilation as [number, number],
-        groups: this.groups,
-      }));
+    return this.batched(input, 'conv2d', (x) => this.convolve(x, this.weight, this.bias));
   }
 }
 
@@ -221,14 +224,7 @@ export class ConvTranspose1d extends ConvNd {
   }
 
   forward(input: Tensor): Tensor {
-    return this.batched(input, 'conv_transpose1d', (x) =>
-      convTranspose1d(x, this.weight, this.bias, {
-        stride: this.stride[0] as number,
-        padding: (this.padding as Ints)[0] as number,
-        outputPadding: this.outputPadding[0] as number,
-        dilation: this.dilation[0] as number,
-        groups: this.groups,
-      }));
+    return this.batched(input, 'conv_transpose1d', (x) => this.convolve(x, this.weight, this.bias));
   }
 }
 
@@ -241,13 +237,6 @@ export class ConvTranspose2d extends ConvNd {
   }
 
   forward(input: Tensor): Tensor {
-    return this.batched(input, 'conv_transpose2d', (x) =>
-      convTranspose2d(x, this.weight, this.bias, {
-        stride: this.stride as [number, number],
-        padding: this.padding as [number, number],
-        outputPadding: this.outputPadding as [number, number],
-        dilation: this.dilation as [number, number],
-        groups: this.groups,
-      }));
+    return this.batched(input, 'conv_transpose2d', (x) => this.convolve(x, this.weight, this.bias));
   }
 }

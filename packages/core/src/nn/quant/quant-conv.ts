@@ -1,7 +1,7 @@
 /** Brevitas's QuantConv1d/2d and QuantConvTranspose1d/2d: the float layers with quantizers. */
 import type { Tensor } from '../../engine/tensor.js';
-import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../../ops/conv.js';
-import type { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
+import { squeeze, unsqueeze } from '../../ops/shape.js';
+import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
 import type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions } from '../layers/conv.js';
 import { CONV_KEYS, CONV_TRANSPOSE_KEYS, ConvNd } from '../layers/conv.js';
 import type { QuantWBIOLOptions, QuantWBIOLParts } from './quant-wbiol.js';
@@ -18,10 +18,6 @@ function product(values: readonly number[]): number {
 /** Patch size of a transposed convolution: Σ max(ceil(k / s), 1) over axes, as Brevitas sums it. */
 function transposedPatchSize(kernelSize: readonly number[], stride: readonly number[]): number {
   return kernelSize.reduce((sum, k, i) => sum + Math.max(Math.ceil(k / (stride[i] as number)), 1), 0);
-}
-
-function padding2d(padding: readonly number[] | 'same' | 'valid'): [number, number] | 'same' | 'valid' {
-  return typeof padding === 'string' ? padding : [padding[0] as number, padding[1] as number];
 }
 
 /** What the four quantized convolutions share (Brevitas's QuantWBIOL on a ConvNd). */
@@ -53,31 +49,33 @@ abstract class QuantConvNd extends ConvNd {
     return this.parts.weightQuant.forward(this.weight);
   }
 
-  /** Products summed per output: the accumulator's reduction size. */
-  protected abstract reductionSize(): number;
+  /**
+   * Products summed per output, for the accumulator's bit width: kernel size × input channels per
+   * group; for a transposed convolution Σ max(ceil(k / s), 1) over axes × output channels per group.
+   */
+  private reductionSize(): number {
+    return this.transposed
+      ? transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups)
+      : product(this.kernelSize) * (this.inChannels / this.groups);
+  }
 
-  /** The float convolution of the quantized operands. */
-  protected abstract convolve(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
-
+  /** An unbatched input ([C, …]) runs as a batch of one, as the float layers take it. */
   forward(input: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
+    const unbatched = input.shape.length === this.kernelSize.length + 1;
+    const x = unbatched ? (input instanceof IntQuantTensor ? input.reshape([1, ...input.shape]) : unsqueeze(input, 0)) : input;
     const spec = { channelDim: 1, reductionSize: this.reductionSize() };
-    return forwardQuantWBIOL(this.parts, this.returnQuantTensor, input, this.weight, this.bias, spec, (x, w, b) => this.convolve(x, w, b));
+    const y = forwardQuantWBIOL(this.parts, this.returnQuantTensor, x, this.weight, this.bias, spec, (v, w, b) => this.convolve(v, w, b));
+    if (!unbatched) return y;
+    if (!(y instanceof IntQuantTensor)) return squeeze(y, 0);
+    // The accumulator's per-channel scale and zero point are [1, C, 1, …]: they lose the batch axis too.
+    const drop = (t: Tensor): Tensor => (t.rank === y.value.rank ? squeeze(t, 0) : t);
+    return y.with({ value: squeeze(y.value, 0), scale: drop(y.scale), zeroPoint: drop(y.zeroPoint) });
   }
 }
-
-const pair = (v: readonly number[]): [number, number] => [v[0] as number, v[1] as number];
 
 export class QuantConv2d extends QuantConvNd {
   constructor(options: Conv2dOptions & QuantWBIOLOptions) {
     super('QuantConv2d', 2, false, options);
-  }
-
-  protected reductionSize(): number {
-    return product(this.kernelSize) * (this.inChannels / this.groups);
-  }
-
-  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-    return conv2d(x, w, b, { stride: pair(this.stride), padding: padding2d(this.padding), dilation: pair(this.dilation), groups: this.groups });
   }
 }
 
@@ -85,53 +83,16 @@ export class QuantConv1d extends QuantConvNd {
   constructor(options: Conv1dOptions & QuantWBIOLOptions) {
     super('QuantConv1d', 1, false, options);
   }
-
-  protected reductionSize(): number {
-    return product(this.kernelSize) * (this.inChannels / this.groups);
-  }
-
-  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-    const padding = typeof this.padding === 'string' ? this.padding : (this.padding[0] as number);
-    return conv1d(x, w, b, { stride: this.stride[0] as number, padding, dilation: this.dilation[0] as number, groups: this.groups });
-  }
 }
 
 export class QuantConvTranspose2d extends QuantConvNd {
   constructor(options: ConvTranspose2dOptions & QuantWBIOLOptions) {
     super('QuantConvTranspose2d', 2, true, options);
   }
-
-  protected reductionSize(): number {
-    return transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups);
-  }
-
-  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-    return convTranspose2d(x, w, b, {
-      stride: pair(this.stride),
-      padding: pair(this.padding as readonly number[]),
-      outputPadding: pair(this.outputPadding),
-      dilation: pair(this.dilation),
-      groups: this.groups,
-    });
-  }
 }
 
 export class QuantConvTranspose1d extends QuantConvNd {
   constructor(options: ConvTranspose1dOptions & QuantWBIOLOptions) {
     super('QuantConvTranspose1d', 1, true, options);
-  }
-
-  protected reductionSize(): number {
-    return transposedPatchSize(this.kernelSize, this.stride) * (this.outChannels / this.groups);
-  }
-
-  protected convolve(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-    return convTranspose1d(x, w, b, {
-      stride: this.stride[0] as number,
-      padding: (this.padding as readonly number[])[0] as number,
-      outputPadding: this.outputPadding[0] as number,
-      dilation: this.dilation[0] as number,
-      groups: this.groups,
-    });
   }
 }

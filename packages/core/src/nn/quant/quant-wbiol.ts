@@ -7,17 +7,17 @@ import type { Tensor } from '../../engine/tensor.js';
 import type { Module } from '../module.js';
 import type { Injector } from '../../inject/injector.js';
 import { ConfigurationError } from '../../errors/errors.js';
-import { add, div, equal, greater, mul, notEqual, sub } from '../../ops/binary.js';
-import { abs, neg, log2 } from '../../ops/unary.js';
+import { add, div, equal, greater, mul, notEqual } from '../../ops/binary.js';
+import { neg, log2 } from '../../ops/unary.js';
 import { zeros } from '../../ops/creation.js';
 import { max } from '../../ops/reduction.js';
 import { cast, where } from '../../ops/selection.js';
-import { reshape } from '../../ops/shape.js';
+import { concat, reshape } from '../../ops/shape.js';
 import { knownValue, noGrad, tidy } from '../../engine/op.js';
 import { engine } from '../../engine/engine.js';
 import { ceilSte } from '../../function/ops-ste.js';
-import { maxInt } from '../../function/ops.js';
-import { IntQuantTensor } from '../../quant-tensor/int-quant-tensor.js';
+import { maxUint } from '../../function/ops.js';
+import { IntQuantTensor, allCloseTensor } from '../../quant-tensor/int-quant-tensor.js';
 import { ActQuantProxyFromInjector } from '../../proxy/runtime-quant.js';
 import { BiasQuantProxyFromInjector, WeightQuantProxyFromInjector } from '../../proxy/parameter-quant.js';
 import { Int8WeightPerTensorFloat } from '../../quant/weight-quantizers.js';
@@ -81,10 +81,6 @@ function bitsFor(maxValue: Tensor): Tensor {
   return ceilSte(log2(maxValue));
 }
 
-function maxUint(bitWidth: Tensor): Tensor {
-  return maxInt(false, false, bitWidth);
-}
-
 /** How a layer computes its accumulator bit width and output channel axis. */
 export interface AccumulatorSpec {
   /** −1 for linear layers (channels last), 1 for convolutions. */
@@ -95,26 +91,32 @@ export interface AccumulatorSpec {
 
 /** Accumulator bit width: ceil(log2(maxUint(input) · maxUint(weight) · reductionSize)). */
 export function accumulatorBitWidth(inputBitWidth: Tensor, weightBitWidth: Tensor, reductionSize: number): Tensor {
-  return bitsFor(mul(mul(maxUint(inputBitWidth), maxUint(weightBitWidth)), reductionSize));
+  return bitsFor(mul(mul(maxUint(false, inputBitWidth), maxUint(false, weightBitWidth)), reductionSize));
 }
 
 /**
- * Whether a zero point has a non-zero element. A zero point core knows (ZeroZeroPoint's 0) needs no
- * read; on a backend that cannot read synchronously, one core does not know counts as non-zero (a
- * shifted quantizer whose zero point comes out exactly 0 then gives a plain tensor where Brevitas
- * gives a QuantTensor).
+ * Whether any of some zero points has a non-zero element. Zero points core knows (ZeroZeroPoint's
+ * 0, sums of known values) need no read; the rest are read at once. On a backend that cannot read
+ * synchronously, one core does not know counts as non-zero (a shifted quantizer whose zero point
+ * comes out exactly 0 then gives a plain tensor where Brevitas gives a QuantTensor).
  */
-function anyNonZero(t: Tensor): boolean {
-  const known = knownValue(t);
-  if (known !== undefined) return known !== 0;
-  if (!engine().canReadSync(t)) return true;
-  return noGrad(() => max(cast(notEqual(t, 0), 'int32')).item() === 1);
+function anyNonZero(zeroPoints: readonly Tensor[]): boolean {
+  const unknown: Tensor[] = [];
+  for (const t of zeroPoints) {
+    const known = knownValue(t);
+    if (known === undefined) unknown.push(t);
+    else if (known !== 0) return true;
+  }
+  if (unknown.length === 0) return false;
+  if (!unknown.every((t) => engine().canReadSync(t))) return true;
+  return tidy(() => noGrad(() => max(concat(unknown.map((t) => reshape(cast(notEqual(t, 0), 'int32'), [-1])), 0)).item() === 1));
 }
 
 /**
  * The layer's forward: quantize input and weight, quantize the bias (scaled by the accumulator
- * for Int8Bias…Int32Bias), run the float layer, build the output QuantTensor, then quantize
- * the output.
+ * for Int8Bias…Int32Bias), run the float layer, then quantize the output. The accumulator's
+ * QuantTensor (scale, zero point, bit width) is built only when it is returned as it is: an output
+ * quantizer reads the value alone.
  */
 export function forwardQuantWBIOL(
   parts: QuantWBIOLParts,
@@ -127,20 +129,24 @@ export function forwardQuantWBIOL(
 ): Tensor | IntQuantTensor {
   const quantInput = parts.inputQuant.forward(input);
   const quantWeight = parts.weightQuant.forward(weight);
-  const computeQuantTensor = quantInput instanceof IntQuantTensor && quantWeight instanceof IntQuantTensor;
-  if (!(computeQuantTensor || parts.outputQuant.isQuantEnabled) && returnQuantTensor) {
+  const operands = quantInput instanceof IntQuantTensor && quantWeight instanceof IntQuantTensor ? { quantInput, quantWeight } : null;
+  if (!(operands || parts.outputQuant.isQuantEnabled) && returnQuantTensor) {
     throw new ConfigurationError('QuantLayer is not correctly configured', { brevitasType: 'RuntimeError' });
   }
-  const quantBias = bias ? parts.biasQuant.forward(bias, quantInput, quantWeight, spec.channelDim) : null;
+  // The accumulator's grid: input scale × weight scale along the output channels.
+  const channelShape = quantInput.shape.map(() => 1);
+  channelShape[spec.channelDim < 0 ? channelShape.length + spec.channelDim : spec.channelDim] = -1;
+  const buildsAccumulator = operands !== null && returnQuantTensor && !parts.outputQuant.isQuantEnabled;
+  const needsScale = buildsAccumulator || (bias !== null && parts.biasQuant.requiresInputScale);
+  const scale = operands && needsScale ? mul(reshape(operands.quantWeight.scale, channelShape), reshape(operands.quantInput.scale, channelShape)) : null;
+  const quantBias = bias ? parts.biasQuant.forward(bias, scale, operands?.quantInput.bitWidth) : null;
   const value = (t: Tensor | IntQuantTensor): Tensor => (t instanceof IntQuantTensor ? t.value : t);
   const output = inner(value(quantInput), value(quantWeight), quantBias ? value(quantBias) : null);
 
   let result: Tensor | IntQuantTensor = output;
-  if (quantInput instanceof IntQuantTensor && quantWeight instanceof IntQuantTensor) {
-    let bitWidth = accumulatorBitWidth(quantInput.bitWidth, quantWeight.bitWidth, spec.reductionSize);
-    const channelShape = quantInput.value.shape.map(() => 1);
-    channelShape[spec.channelDim < 0 ? channelShape.length + spec.channelDim : spec.channelDim] = -1;
-    const scale = mul(reshape(quantWeight.scale, channelShape), reshape(quantInput.scale, channelShape));
+  if (operands && scale && buildsAccumulator) {
+    const { quantInput: qi, quantWeight: qw } = operands;
+    let bitWidth = accumulatorBitWidth(qi.bitWidth, qw.bitWidth, spec.reductionSize);
     let zeroPoint: Tensor | null = null;
     if (quantBias) {
       // A bias on another grid than the accumulator shifts the zero point by −bias / scale.
@@ -149,43 +155,33 @@ export function forwardQuantWBIOL(
         zeroPoint = shift();
       } else {
         const onGrid = biasOnAccumulatorGrid(quantBias.scale, scale, parts.biasQuant.requiresInputScale, channelShape);
-        if (onGrid === 'unknown') zeroPoint = where(sameValuesTensor(quantBias.scale, scale), 0, shift());
+        if (onGrid === 'unknown') zeroPoint = where(equal(allCloseTensor(quantBias.scale, scale), 1), 0, shift());
         else if (!onGrid) zeroPoint = shift();
         bitWidth = add(where(greater(quantBias.bitWidth, bitWidth), quantBias.bitWidth, bitWidth), 1);
       }
     }
-    const shifted = anyNonZero(quantInput.zeroPoint) || anyNonZero(quantWeight.zeroPoint);
     // Brevitas cannot compute the accumulator's zero point of shifted operands: a plain tensor then.
-    if (!shifted) {
-      result = new IntQuantTensor(output, scale, zeroPoint ?? zeros([1]), bitWidth, quantInput.signed || quantWeight.signed, quantInput.training || quantWeight.training);
+    if (!anyNonZero([qi.zeroPoint, qw.zeroPoint])) {
+      result = new IntQuantTensor(output, scale, zeroPoint ?? zeros([1]), bitWidth, qi.signed || qw.signed, qi.training || qw.training);
     }
   }
   return packOutput(returnQuantTensor, parts.outputQuant.forward(result));
 }
 
-/** torch.allclose (rtol 1e-5, atol 1e-8) for two scales that broadcast together, as a bool scalar. */
-function sameValuesTensor(a: Tensor, b: Tensor): Tensor {
-  return noGrad(() => {
-    const diff = abs(sub(a, b));
-    const bound = add(mul(abs(b), 1e-5), 1e-8);
-    return equal(max(cast(greater(diff, bound), 'int32')), 0);
-  });
-}
-
 /**
  * Whether a quantized bias lies on the accumulator's grid, as Brevitas decides it:
  * torch.allclose(bias scale, accumulator scale), broadcasting the flat bias scale [C] against the
- * accumulator's [1, C, 1, 1]. With a synchronous read that is computed. Without one it is known
- * when the bias is scaled by the accumulator scale itself (Int8Bias…Int32Bias) and the comparison
- * pairs each channel with its own (one element, or channels last as in a linear layer);
- * otherwise 'unknown', and the zero point becomes where(allclose, 0, −bias / scale): the same
- * values, in the shifted zero point's shape.
+ * accumulator's [1, C, 1, 1]. A bias scaled by the accumulator scale itself (Int8Bias…Int32Bias:
+ * its scale is that tensor, flattened) is on it when the comparison pairs each channel with its own
+ * (one element, or channels last as in a linear layer). Otherwise it is read where the backend
+ * can; where it cannot, 'unknown', and the zero point becomes where(allclose, 0, −bias / scale):
+ * the same values, in the shifted zero point's shape.
  */
 function biasOnAccumulatorGrid(biasScale: Tensor, scale: Tensor, external: boolean, channelShape: readonly number[]): boolean | 'unknown' {
-  if (engine().canReadSync(scale) && engine().canReadSync(biasScale)) {
-    return tidy(() => sameValuesTensor(biasScale, scale).item() === 1);
-  }
   const channelsLast = channelShape.indexOf(-1) === channelShape.length - 1;
   if (external && (scale.size === 1 || channelsLast)) return true;
+  if (engine().canReadSync(scale) && engine().canReadSync(biasScale)) {
+    return tidy(() => allCloseTensor(biasScale, scale).item() === 1);
+  }
   return 'unknown';
 }

@@ -1,7 +1,6 @@
 /** Brevitas's brevitas.quant.solver.act: activation quantizers' enums to building blocks. */
 import { REQUIRED, computed, fragment, link } from '../../inject/index.js';
 import { ConfigurationError } from '../../errors/errors.js';
-import { scalar } from '../../ops/creation.js';
 import type { Tensor } from '../../engine/tensor.js';
 import * as core from '../../quant-core/index.js';
 import { QuantType, ScalingImplType, ScalingPerOutputType, isMember } from '../enums.js';
@@ -58,7 +57,7 @@ export const SolveActTensorQuantFromEnum = fragment('SolveActTensorQuantFromEnum
 
 export const SolveActScalingInitFromEnum = fragment('SolveActScalingInitFromEnum', {
   scalingInit: computed({ scalingInitImpl: REQUIRED }, ({ scalingInitImpl }: { scalingInitImpl: MinMaxScalingInit | number | Tensor }) =>
-    scalingInitImpl instanceof MinMaxScalingInit ? scalar(scalingInitImpl.scalingInit) : scalingInitImpl),
+    scalingInitImpl instanceof MinMaxScalingInit ? new core.TensorInit(scalingInitImpl.scalingInit) : scalingInitImpl),
   scalingInitImpl: computed({ scalingImplType: REQUIRED }, ({ scalingImplType }) =>
     isMember(scalingImplType, ScalingImplType.CONST) || isMember(scalingImplType, ScalingImplType.PARAMETER) ? MinMaxScalingInit : null),
   minVal: computed({ signed: REQUIRED }, ({ signed }) => (signed ? null : 0)),
@@ -68,9 +67,6 @@ export const SolveActScalingShape = fragment('SolveActScalingShape', {
   scalingShape: computed({ scalingPerOutput: REQUIRED }, ({ scalingPerOutput }) =>
     isMember(scalingPerOutput, ScalingPerOutputType.CHANNEL) ? link('perChannelBroadcastableShape') : []),
 });
-
-/** Activations are enabled unless a Hardtanh would duplicate the quantizer's own clamp. */
-export const SolveIsActEnabledFromActImpl = fragment('SolveIsActEnabledFromActImpl', {});
 
 /** Put last in an activation quantizer: translates its enums into building blocks. */
 export const ActQuantSolver = fragment(

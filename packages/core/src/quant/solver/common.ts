@@ -94,8 +94,9 @@ export const SolveScaleSignedness = fragment('SolveScaleSignedness', {
         // Every statistic Parvus implements is unsigned.
         return true;
       }
-      // A tensor init made from a number (MinMaxInit's scalar) is known without a read.
-      const negative = typeof scalingInit === 'number' ? scalingInit < 0 : scalingInit instanceof Tensor && hostScalar(scalingInit) < 0;
+      const negative = typeof scalingInit === 'number' ? scalingInit < 0
+        : scalingInit instanceof core.TensorInit ? scalingInit.value < 0
+          : scalingInit instanceof Tensor && hostScalar(scalingInit) < 0;
       return !(forceSignedScale || negative);
     },
   ),
