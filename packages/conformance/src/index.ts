@@ -18,7 +18,7 @@ import { beforeAll, describe } from 'vitest';
 import type { Backend } from '@parvus/core';
 import { backendInstance, registerBackend, setBackend } from '@parvus/core';
 import { Suite } from './suite.js';
-import { registerKernelRegistrationTests, registerSuiteSelfChecks } from './contract.js';
+import { registerKernelRegistrationTests, registerSkipSelfCheck, registerSuiteSelfChecks } from './contract.js';
 import { registerUnaryKernelTests } from './kernels/unary.js';
 import { registerBinaryKernelTests } from './kernels/binary.js';
 import { registerSelectionKernelTests } from './kernels/selection.js';
@@ -43,7 +43,7 @@ import { registerBatchNormTests } from './modules/batchnorm.js';
 import { registerOptimizerTests } from './modules/optimizers.js';
 import { registerBrevitasFixtureTests } from './brevitas/index.js';
 import type { ModuleCaseFixtureFile } from './brevitas/quantizer-fixtures.js';
-import { QUANTIZER_FIXTURE_FILES, registerOneStepSelfCheck, registerQuantizerFixtureTests, registerSkipSelfCheck } from './brevitas/quantizer-fixtures.js';
+import { QUANTIZER_FIXTURE_FILES, registerOneStepSelfCheck, registerQuantizerFixtureTests } from './brevitas/quantizer-fixtures.js';
 import type { FixtureComparison } from './brevitas/module-cases.js';
 
 export interface ConformanceOptions {

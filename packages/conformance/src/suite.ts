@@ -54,14 +54,6 @@ export class Suite {
     }, timeoutMs);
   }
 
-  /** Register test `id` as skipped for `reason` (a case that cannot run yet, e.g. a layer core lacks). */
-  skip(id: string, reason: string): void {
-    if (this.known.has(id)) throw new Error(`@parvus/conformance: duplicate test id '${id}'`);
-    this.known.add(id);
-    this.ids.push(id);
-    it.skip(`${id} (skipped: ${this.skips[id] ?? reason})`, () => undefined);
-  }
-
   has(id: string): boolean {
     return this.known.has(id);
   }

@@ -14,7 +14,9 @@ import type { FixtureQuantStates, FixtureTensor, FixtureValue } from './fixtures
 import type { HostTensor } from './decode.js';
 import { decodeTensor, isQuantTensorValue, toValue } from './decode.js';
 import type { OneStepTolerance } from './one-step.js';
-import { broadcastIndices, readQuantFields } from './one-step.js';
+import { broadcastsTo, readQuantFields } from './one-step.js';
+import { broadcastIndex } from '../oracle64/array64.js';
+import { read } from '../harness.js';
 
 export interface TensorSnapshot {
   readonly kind: 'Tensor';
@@ -45,39 +47,34 @@ export interface ValueTolerance {
   readonly float?: Tolerance;
 }
 
-/** A copy of a tensor's values on the host (asynchronous reads work on every backend). */
-export async function readTensor(t: Tensor): Promise<HostTensor> {
-  const values = await t.data();
-  return { shape: [...t.shape], dtype: t.dtype, values: values.slice() };
-}
-
 /**
  * Everything the fixtures record about a value, read from a Parvus Tensor or IntQuantTensor.
- * `integers`: 'core' takes validity and the integers from core (`isValidAsync`, `intAsync`);
+ * Reads are asynchronous (`read`), so this works on every backend. `integers`: 'core' takes
+ * validity and the integers from core (`isValidAsync()`, then `int()` when valid);
  * 'host' computes them from the values read back (see one-step.ts), where a GPU's values may sit
  * one quantization step from the fixture's and core's check would judge its own rounding.
  */
 export async function snapshotValue(v: Tensor | IntQuantTensor, integers: 'core' | 'host' = 'core'): Promise<ValueSnapshot> {
-  if (!(v instanceof IntQuantTensor)) return { kind: 'Tensor', tensor: await readTensor(v) };
+  if (!(v instanceof IntQuantTensor)) return { kind: 'Tensor', tensor: await read(v) };
   if (integers === 'host') {
-    return { kind: 'IntQuantTensor', ...(await readQuantFields(v, readTensor)), signed: v.signed, training: v.training };
+    return { kind: 'IntQuantTensor', ...(await readQuantFields(v)), signed: v.signed, training: v.training };
   }
   const isValid = await v.isValidAsync();
   let intValue: HostTensor | null = null;
   if (isValid) {
     const ints = tidy(() => v.int());
     try {
-      intValue = await readTensor(ints);
+      intValue = await read(ints);
     } finally {
       ints.dispose();
     }
   }
   return {
     kind: 'IntQuantTensor',
-    value: await readTensor(v.value),
-    scale: await readTensor(v.scale),
-    zeroPoint: await readTensor(v.zeroPoint),
-    bitWidth: await readTensor(v.bitWidth),
+    value: await read(v.value),
+    scale: await read(v.scale),
+    zeroPoint: await read(v.zeroPoint),
+    bitWidth: await read(v.bitWidth),
     signed: v.signed,
     training: v.training,
     isValid,
@@ -292,10 +289,10 @@ export class Mismatches {
     const value = decodeTensor(q.value);
     this.relative(actual.scale, scale, oneStep.rtol, {}, `${what}.scale`);
     this.relative(actual.zeroPoint, decodeTensor(q.zero_point), oneStep.rtol, tolerance, `${what}.zeroPoint`);
-    const scaleAt = broadcastIndices(scale.shape, value.shape);
-    if (scaleAt === null) {
+    if (!broadcastsTo(scale.shape, value.shape)) {
       this.fail(`${what}: the expected scale [${scale.shape.join(', ')}] does not broadcast to the value [${value.shape.join(', ')}]`);
     } else {
+      const scaleAt = broadcastIndex(scale.shape, value.shape);
       const accumulation = this.accumulationBound(value, tolerance);
       const bounds = Array.from(value.values, (v, i) => {
         const step = Math.abs(scale.values[scaleAt[i] as number] as number);
@@ -317,7 +314,7 @@ export class Mismatches {
 
   /** A fixture tensor against a Parvus tensor. */
   async tensor(actual: Tensor, expected: FixtureTensor, what: string): Promise<void> {
-    this.exact(await readTensor(actual), decodeTensor(expected, what), what);
+    this.exact(await read(actual), decodeTensor(expected, what), what);
   }
 
   /**
@@ -347,10 +344,10 @@ export class Mismatches {
       if (state.collect_stats_steps !== undefined) this.equal(internals.collectStatsSteps, state.collect_stats_steps, `${where}.collectStatsSteps`);
       if (state.momentum !== undefined) this.equal(internals.momentum, state.momentum, `${where}.momentum`);
       if (state.buffer !== undefined) {
-        if (internals.buffer) this.stateFloats(await readTensor(internals.buffer), decodeTensor(state.buffer), tolerance, `${where}.buffer`);
+        if (internals.buffer) this.stateFloats(await read(internals.buffer), decodeTensor(state.buffer), tolerance, `${where}.buffer`);
         else this.fail(`${where}: no buffer`);
       }
-      if (internals.value) this.stateFloats(await readTensor(internals.value), decodeTensor(state.value), tolerance, `${where}.value`);
+      if (internals.value) this.stateFloats(await read(internals.value), decodeTensor(state.value), tolerance, `${where}.value`);
       else this.fail(`${where}: no value`);
     }
   }
@@ -375,7 +372,7 @@ export class Mismatches {
     for (const entry of expected) {
       const key = brevitasToParvusKey(entry.key);
       const tensor = actual.get(key);
-      if (tensor) this.floats(await readTensor(tensor), decodeTensor(entry.value, key), toleranceOf(key), `${what} ${key}`);
+      if (tensor) this.floats(await read(tensor), decodeTensor(entry.value, key), toleranceOf(key), `${what} ${key}`);
     }
   }
 

@@ -1,8 +1,7 @@
 /**
  * The Brevitas golden fixtures (fixtures/brevitas, from Brevitas 0.12.1): every case of every
- * file read here becomes one test, 'Brevitas/<file>/<case>', in file order. Cases whose layers
- * core does not have yet (the weight layers) are registered as skips with the reason, and run as
- * soon as core exports the class.
+ * file read here becomes one test, 'Brevitas/<file>/<case>', in file order. A case naming a
+ * class or quantizer core does not export fails, naming it.
  */
 import type { Suite } from '../suite.js';
 import { registerModuleCaseFile } from './module-cases.js';

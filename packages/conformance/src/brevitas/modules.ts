@@ -3,9 +3,8 @@
  * (`{class, args, kwargs, code}`): the class is looked up by name in @parvus/core, positional
  * arguments get Brevitas's parameter names, keyword names become camelCase, quantizer arguments
  * `{quantizer, let}` become the catalogue quantizer of that name with `.let(camelCase overrides)`,
- * tuples become arrays and None null. A class or quantizer that belongs to the weight layers
- * (issue 5) and is not in core yet makes the case a skip with a reason, so those cases start
- * running as soon as core exports them.
+ * tuples become arrays and None null. A class or quantizer core does not export fails the case,
+ * naming it.
  */
 import * as core from '@parvus/core';
 import type { Injector, Module } from '@parvus/core';
@@ -15,20 +14,6 @@ import { toTensor } from './decode.js';
 import { camelName } from './python.js';
 import type { ValueTolerance } from './compare.js';
 import type { Tolerances } from '../tolerance.js';
-
-export const WEIGHT_LAYERS_PENDING = 'not yet: weight layers (issue 5)';
-
-/** Brevitas layers that arrive with the weight layers (issue 5). */
-const WEIGHT_LAYER_CLASSES: ReadonlySet<string> = new Set([
-  'QuantConv1d', 'QuantConv2d', 'QuantConv3d', 'QuantConvTranspose1d', 'QuantConvTranspose2d', 'QuantConvTranspose3d',
-  'QuantLinear', 'QuantEltwiseAdd', 'QuantCat', 'TruncAvgPool2d', 'TruncAdaptiveAvgPool2d',
-  'QuantUpsample', 'QuantUpsamplingNearest2d', 'QuantUpsamplingBilinear2d',
-]);
-
-/** Weight, bias and truncation quantizers (Int8WeightPerTensorFloat, Int32Bias, TruncTo8bit, ...) come with them. */
-function isWeightLayerQuantizer(name: string): boolean {
-  return /Weight|Bias|Trunc/.test(name);
-}
 
 /**
  * Layers whose outputs are float32 accumulations (sums of products or of window elements):
@@ -95,43 +80,14 @@ export function coreExport(name: string): unknown {
   return (core as Readonly<Record<string, unknown>>)[name];
 }
 
-/** A Brevitas layer class name: exported by core as a Module, or a weight layer still to come. */
+/** A Brevitas layer class name: exported by core as a Module. */
 export function isModuleClassName(name: string): boolean {
   const exported = coreExport(name);
-  if (typeof exported === 'function') return exported.prototype instanceof core.Module;
-  return WEIGHT_LAYER_CLASSES.has(name);
+  return typeof exported === 'function' && exported.prototype instanceof core.Module;
 }
 
 export function isQuantizerRef(value: unknown): value is QuantizerRef {
   return typeof value === 'object' && value !== null && typeof (value as { quantizer?: unknown }).quantizer === 'string';
-}
-
-function quantizerRefsIn(value: PythonValue | undefined, into: QuantizerRef[]): void {
-  if (isQuantizerRef(value)) {
-    into.push(value);
-    for (const v of Object.values(value.let)) quantizerRefsIn(v, into);
-  } else if (Array.isArray(value)) {
-    for (const v of value as readonly PythonValue[]) quantizerRefsIn(v, into);
-  }
-}
-
-/**
- * Why a case cannot run yet: its class or one of its quantizers is a weight-layer one that core
- * does not export yet. Null when everything it names exists (or is unknown: building then
- * fails loudly, as a misspelt name should).
- */
-export function pendingReason(className: string, values: readonly PythonValue[] = []): string | null {
-  if (coreExport(className) === undefined && WEIGHT_LAYER_CLASSES.has(className)) return WEIGHT_LAYERS_PENDING;
-  const refs: QuantizerRef[] = [];
-  for (const v of values) quantizerRefsIn(v, refs);
-  for (const ref of refs) {
-    if (coreExport(ref.quantizer) === undefined && isWeightLayerQuantizer(ref.quantizer)) return WEIGHT_LAYERS_PENDING;
-  }
-  return null;
-}
-
-export function pendingReasonOf(spec: ModuleSpec): string | null {
-  return pendingReason(spec.class, [...spec.args, ...Object.values(spec.kwargs)]);
 }
 
 /** The catalogue quantizer named `ref.quantizer`, with its `let` overrides in camelCase. */

@@ -27,14 +27,21 @@
  *   cases sits at a rounding tie, the assumption the exact comparison makes too), so only the
  *   float arithmetic differs.
  *
- * Core reads `isValid` and `int()` synchronously, which a GPU backend cannot do in its own thread;
- * here they are computed on the host from the values read back asynchronously, the way core
- * computes them (value / scale + zeroPoint in float32, within 0.2 of an integer, inside the bit
- * width's range), so what is compared is the backend's integers.
+ * Validity and the integer codes are computed on the host ('host' integers, see compare.ts), not
+ * taken from core. Core can give both on any backend (`isValidAsync()`, and `int()`, whose validity
+ * check waits for the next read where the backend has no `readSync`), but it computes them on the
+ * backend under test: on a GPU, value / scale + zeroPoint and its rounding would come from the same
+ * arithmetic that produced the values, so core's check would judge the GPU's rounding against
+ * itself. Here they are computed from the values read back, the way core defines them
+ * (value / scale + zeroPoint in IEEE float32, within 0.2 of an integer, inside the bit width's
+ * range), so what is compared is the integers of the backend's values.
  */
-import type { IntQuantTensor, Tensor } from '@parvus/core';
+import type { IntQuantTensor } from '@parvus/core';
 import { IS_VALID_ATOL } from '@parvus/core';
 import type { HostTensor } from './decode.js';
+import { broadcastIndex } from '../oracle64/array64.js';
+import { roundHalfEven } from '../oracle64/elementwise.js';
+import { read } from '../harness.js';
 
 /** The stated tolerances of the 'one-step' comparison. */
 export interface OneStepTolerance {
@@ -46,37 +53,10 @@ export interface OneStepTolerance {
 
 export const ONE_STEP: OneStepTolerance = { rtol: 2 ** -15, codes: 1 };
 
-/** Round half to even, as torch.round. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** For each flat index of `shape`, the flat index of `from` (which broadcasts to it), or null when it does not broadcast. */
-export function broadcastIndices(from: readonly number[], shape: readonly number[]): Int32Array | null {
-  if (from.length > shape.length) return null;
+/** Whether a tensor of shape `from` broadcasts to `shape` (NumPy rules, without growing `shape`). */
+export function broadcastsTo(from: readonly number[], shape: readonly number[]): boolean {
   const offset = shape.length - from.length;
-  for (let a = 0; a < from.length; a++) {
-    const d = from[a] as number;
-    if (d !== 1 && d !== shape[a + offset]) return null;
-  }
-  const size = shape.reduce((p, d) => p * d, 1);
-  const out = new Int32Array(size);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < size; i++) {
-    let flat = 0;
-    for (let a = 0; a < from.length; a++) {
-      const d = from[a] as number;
-      flat = flat * d + (d === 1 ? 0 : (index[a + offset] as number));
-    }
-    out[i] = flat;
-    for (let a = shape.length - 1; a >= 0; a--) {
-      index[a] = (index[a] as number) + 1;
-      if ((index[a] as number) < (shape[a] as number)) break;
-      index[a] = 0;
-    }
-  }
-  return out;
+  return offset >= 0 && from.every((d, a) => d === 1 || d === shape[a + offset]);
 }
 
 /**
@@ -84,9 +64,11 @@ export function broadcastIndices(from: readonly number[], shape: readonly number
  * integers when it is not valid (or its fields do not broadcast).
  */
 export function hostIntegers(value: HostTensor, scale: HostTensor, zeroPoint: HostTensor, bitWidth: HostTensor, signed: boolean): { isValid: boolean; intValue: HostTensor | null } {
-  const scaleAt = broadcastIndices(scale.shape, value.shape);
-  const zeroPointAt = broadcastIndices(zeroPoint.shape, value.shape);
-  if (scaleAt === null || zeroPointAt === null || bitWidth.values.length !== 1) return { isValid: false, intValue: null };
+  if (!broadcastsTo(scale.shape, value.shape) || !broadcastsTo(zeroPoint.shape, value.shape) || bitWidth.values.length !== 1) {
+    return { isValid: false, intValue: null };
+  }
+  const scaleAt = broadcastIndex(scale.shape, value.shape);
+  const zeroPointAt = broadcastIndex(zeroPoint.shape, value.shape);
   const n = value.values.length;
   const rounded = new Float64Array(n);
   let isInt = true;
@@ -111,8 +93,8 @@ export function hostIntegers(value: HostTensor, scale: HostTensor, zeroPoint: Ho
   return { isValid, intValue: isValid ? { shape: value.shape, dtype: 'int32', values: Int32Array.from(rounded) } : null };
 }
 
-/** What `snapshotValue` needs of a QuantTensor, read asynchronously (no synchronous read in core). */
-export async function readQuantFields(v: IntQuantTensor, read: (t: Tensor) => Promise<HostTensor>): Promise<{
+/** What `snapshotValue` needs of a QuantTensor, its validity and integers computed on the host. */
+export async function readQuantFields(v: IntQuantTensor): Promise<{
   value: HostTensor;
   scale: HostTensor;
   zeroPoint: HostTensor;

@@ -27,8 +27,10 @@ import type { FixtureTensor } from './fixtures.js';
 import { loadFixture } from './fixtures.js';
 import type { HostTensor } from './decode.js';
 import { decodeTensor, toTensor } from './decode.js';
-import { Mismatches, readTensor } from './compare.js';
-import { brevitasTestId, registerFixtureCase } from './registry.js';
+import { Mismatches } from './compare.js';
+import { read } from '../harness.js';
+import { camelName } from './python.js';
+import { brevitasTestId } from './registry.js';
 
 const FILE = 'qat_e2e.json';
 
@@ -116,35 +118,22 @@ async function reluScaleGradientBound(model: TinyNet, input: Tensor, targets: Te
 }
 
 /** Brevitas's keyword arguments (`collect_stats_steps`) in Parvus's spelling. */
-function camel(options: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
-}
-
-/** The JSON-in-a-string fields of this file, parsed. */
-function parsed<T>(value: T | string): T {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+function camelOptions(options: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [camelName(k), v]));
 }
 
 function parameters(model: Module): Map<string, Tensor> {
   return new Map(model.namedParameters().map(([name, p]) => [parvusToBrevitasKey(name), p]));
 }
 
-async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
-  const c: QatCase = {
-    ...raw,
-    params_initial: parsed(raw.params_initial),
-    input: parsed(raw.input),
-    steps: parsed(raw.steps),
-    params_final: parsed(raw.params_final),
-    state_dict_final: parsed(raw.state_dict_final),
-  };
+async function runQatCase(c: QatCase, context: CaseContext): Promise<void> {
   if (c.optimizer.type !== 'SGD') throw new Error(`${c.name}: the runner knows SGD only, not ${c.optimizer.type}`);
   const mismatches = new Mismatches(c.name);
   const rtol = 64 * context.tolerance.eps;
   const close = (actual: HostTensor, expected: FixtureTensor, what: string): void =>
     mismatches.close(actual, decodeTensor(expected, what), { rtol, atol: 0 }, what);
 
-  const model = new TinyNet(camel(c.qkw));
+  const model = new TinyNet(camelOptions(c.qkw));
   const input = toTensor(c.input, 'input');
   const targets = toTensor(c.targets, 'targets');
   const optimizer = new SGD(model.parameters(), { lr: c.optimizer.lr, momentum: c.optimizer.momentum, weightDecay: c.optimizer.weight_decay });
@@ -170,8 +159,8 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
         l.backward();
         return [out, l];
       });
-      close(await readTensor(logits), step.logits, `${what} logits`);
-      close(await readTensor(loss), { dtype: 'float32', shape: [], data: [step.loss] }, `${what} loss`);
+      close(await read(logits), step.logits, `${what} logits`);
+      close(await read(loss), { dtype: 'float32', shape: [], data: [step.loss] }, `${what} loss`);
       logits.dispose();
       loss.dispose();
       for (const [name, expected] of Object.entries(step.grads)) {
@@ -180,13 +169,13 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
           mismatches.fail(`${what}: no gradient for '${name}'`);
           continue;
         }
-        const host = await readTensor(grad);
+        const host = await read(grad);
         const wanted = decodeTensor(expected, name);
         // A learned scale during statistics collection gets exactly 0 (stats + 0·value).
         if (wanted.values.every((v) => v === 0)) {
           mismatches.exact(host, wanted, `${what} grad ${name}`);
         } else if (name === RELU_SCALE) {
-          const scale = Math.abs((await readTensor(params.get(name) as Tensor)).values[0] as number);
+          const scale = Math.abs((await read(params.get(name) as Tensor)).values[0] as number);
           const bound = await reluScaleGradientBound(model, input, targets, scale, context.tolerance.eps);
           mismatches.closeEach(host, wanted, [bound], `${what} grad ${name}`);
         } else {
@@ -197,7 +186,7 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
     }
     for (const [name, expected] of Object.entries(c.params_final)) {
       const p = params.get(name);
-      if (p) close(await readTensor(p), expected, `final ${name}`);
+      if (p) close(await read(p), expected, `final ${name}`);
       else mismatches.fail(`final: no parameter '${name}'`);
     }
     const stateDict = model.stateDict();
@@ -205,11 +194,11 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
     mismatches.equal(keys.join(', '), Object.keys(c.state_dict_final).sort().join(', '), 'final state dict keys');
     for (const [key, value] of stateDict) {
       const expected = c.state_dict_final[parvusToBrevitasKey(key)];
-      if (expected) close(await readTensor(value), expected, `final state dict ${parvusToBrevitasKey(key)}`);
+      if (expected) close(await read(value), expected, `final state dict ${parvusToBrevitasKey(key)}`);
     }
     model.eval();
     const evalLogits = noGrad(() => tidy(() => model.forward(input)));
-    close(await readTensor(evalLogits), c.eval_logits_final, 'eval logits after training');
+    close(await read(evalLogits), c.eval_logits_final, 'eval logits after training');
     evalLogits.dispose();
   } finally {
     optimizer.dispose();
@@ -223,6 +212,6 @@ async function runQatCase(raw: QatCase, context: CaseContext): Promise<void> {
 export function registerQatEndToEndTests(suite: Suite): void {
   const fixture = loadFixture<{ cases: readonly QatCase[] }>(FILE);
   for (const c of fixture.cases) {
-    registerFixtureCase(suite, brevitasTestId(FILE, c.name), null, (context) => runQatCase(c, context));
+    suite.test(brevitasTestId(FILE, c.name), (context) => runQatCase(c, context));
   }
 }

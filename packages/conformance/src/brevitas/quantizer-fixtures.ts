@@ -22,14 +22,6 @@ export function registerQuantizerFixtureTests(suite: Suite, files: readonly Modu
   for (const file of files) registerModuleCaseFile(suite, file, comparison);
 }
 
-/** Registered last: it reads the complete list of ids. */
-export function registerSkipSelfCheck(suite: Suite, skips: Readonly<Record<string, string>>): void {
-  suite.test('Suite/skips-name-existing-tests', () => {
-    const unknown = Object.keys(skips).filter((id) => !suite.has(id));
-    expect(unknown, 'skip ids that match no test').toEqual([]);
-  });
-}
-
 /** A QuantTensor snapshot as a backend would return it, integers computed on the host. */
 function snapshot(values: readonly number[], scale: number, bitWidth = 8): QuantTensorSnapshot {
   const host = (v: readonly number[], shape: readonly number[]) => ({ shape, dtype: 'float32' as const, values: Float32Array.from(v) });

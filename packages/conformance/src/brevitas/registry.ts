@@ -4,14 +4,6 @@
  * `Brevitas/layers/functional/qt_mul`, `Brevitas/module_repr_state_dict/repr/QuantReLU_default`,
  * `Brevitas/module_repr_state_dict/state_dict/QuantIdentity`).
  */
-import type { CaseBody, Suite } from '../suite.js';
-
 export function brevitasTestId(file: string, ...path: string[]): string {
   return ['Brevitas', file.replace(/\.json$/, ''), ...path].join('/');
-}
-
-/** Register a case, or its skip when it cannot run yet (`pending` says why). */
-export function registerFixtureCase(suite: Suite, id: string, pending: string | null, body: CaseBody): void {
-  if (pending !== null) suite.skip(id, pending);
-  else suite.test(id, body);
 }

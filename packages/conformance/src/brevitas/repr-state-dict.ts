@@ -3,7 +3,7 @@
  * with `toString()` once Brevitas's child names are in camelCase; and state dicts through the
  * statistics lifecycle (`state_dict_cases`: keys in camelCase, order, shapes, values).
  */
-import type { Module, Tensor } from '@parvus/core';
+import type { Tensor } from '@parvus/core';
 import { brevitasToParvusName, tidy } from '@parvus/core';
 import type { CaseContext, Suite } from '../suite.js';
 import type { PythonValue, ReprCase, ReprStateDictFile, StateDictCase } from './fixtures.js';
@@ -11,10 +11,10 @@ import { loadFixture } from './fixtures.js';
 import { toTensor } from './decode.js';
 import type { ValueTolerance } from './compare.js';
 import { Mismatches } from './compare.js';
-import { construct, isAfterAccumulation, outputTolerance, pendingReason, setParams } from './modules.js';
+import { construct, isAfterAccumulation, outputTolerance, setParams } from './modules.js';
 import { parseCode } from './python.js';
 import type { PyNode } from './python.js';
-import { brevitasTestId, registerFixtureCase } from './registry.js';
+import { brevitasTestId } from './registry.js';
 
 const FILE = 'module_repr_state_dict.json';
 
@@ -69,6 +69,11 @@ interface ParsedConstructor {
   readonly kwargs: Record<string, PythonValue>;
 }
 
+/** A CONSTRUCTORS entry with its code parsed, once, at registration (`node` null: not Python). */
+interface ConstructorCall extends Constructor {
+  readonly node: PyNode | null;
+}
+
 function literal(node: PyNode): PythonValue {
   switch (node.kind) {
     case 'number':
@@ -85,32 +90,22 @@ function literal(node: PyNode): PythonValue {
   }
 }
 
-function parseConstructor(code: string): ParsedConstructor {
-  const node = parseCode(code);
-  if (node?.kind !== 'call' || node.callee.kind !== 'name') throw new Error(`not a constructor call: ${code}`);
+/** The constructor call behind `list/name`, parsed; null when CONSTRUCTORS has none (the case then fails). */
+function constructorCall(list: string, name: string): ConstructorCall | null {
+  const entry = CONSTRUCTORS[`${list}/${name}`];
+  return entry ? { ...entry, node: parseCode(entry.code) } : null;
+}
+
+/** The class and arguments of a case's constructor call. */
+function constructorOf(call: ConstructorCall | null, list: string, name: string): ParsedConstructor {
+  if (!call) throw new Error(`${FILE} ${list}/${name} records no constructor and the runner has none for it (add it to CONSTRUCTORS)`);
+  const { node } = call;
+  if (node?.kind !== 'call' || node.callee.kind !== 'name') throw new Error(`not a constructor call: ${call.code}`);
   return {
     className: node.callee.id,
     args: node.args.map(literal),
     kwargs: Object.fromEntries(node.kwargs.map(([k, v]) => [k, literal(v)])),
   };
-}
-
-function constructorFor(list: string, name: string): Constructor {
-  const entry = CONSTRUCTORS[`${list}/${name}`];
-  if (!entry) throw new Error(`${FILE} ${list}/${name} records no constructor and the runner has none for it (add it to CONSTRUCTORS)`);
-  return entry;
-}
-
-function pendingFor(list: string, name: string): string | null {
-  const entry = CONSTRUCTORS[`${list}/${name}`];
-  if (!entry) return null;
-  const { className, args, kwargs } = parseConstructor(entry.code);
-  return pendingReason(className, [...args, ...Object.values(kwargs)]);
-}
-
-function build(entry: Constructor): Module {
-  const { className, args, kwargs } = parseConstructor(entry.code);
-  return construct(className, args, kwargs);
 }
 
 /** A Brevitas repr with its child names in Parvus spelling (`(_zero_hw_sentinel):` → `(zeroHwSentinel):`). */
@@ -127,12 +122,11 @@ function firstDifference(expected: string, actual: string): string {
   return '';
 }
 
-function runReprCase(c: ReprCase): void {
-  const entry = constructorFor('cases', c.name);
+function runReprCase(c: ReprCase, call: ConstructorCall | null): void {
+  const { className, args, kwargs } = constructorOf(call, 'cases', c.name);
   const expectedClass = c.repr.split('(')[0];
-  const { className } = parseConstructor(entry.code);
   if (className !== expectedClass) throw new Error(`${c.name}: CONSTRUCTORS builds ${className}, the repr is of ${String(expectedClass)}`);
-  const module = build(entry);
+  const module = construct(className, args, kwargs);
   try {
     const expected = parvusRepr(c.repr);
     const actual = module.toString();
@@ -150,11 +144,12 @@ function trainStepsOf(label: string): number {
   return Number(m[1]);
 }
 
-async function runStateDictCase(c: StateDictCase, context: CaseContext): Promise<void> {
-  const entry = constructorFor('state_dict_cases', c.name);
+async function runStateDictCase(c: StateDictCase, call: ConstructorCall | null, context: CaseContext): Promise<void> {
+  const { className, args, kwargs } = constructorOf(call, 'state_dict_cases', c.name);
+  const feed = call?.feed;
   const mismatches = new Mismatches(c.name);
-  const module = build(entry);
-  const tolerance = outputTolerance(parseConstructor(entry.code).className, c.params, context.tolerance);
+  const module = construct(className, args, kwargs);
+  const tolerance = outputTolerance(className, c.params, context.tolerance);
   const toleranceOf = (key: string): ValueTolerance => (isAfterAccumulation(key) ? tolerance : {});
   try {
     setParams(module, c.params);
@@ -165,9 +160,9 @@ async function runStateDictCase(c: StateDictCase, context: CaseContext): Promise
       for (; done < steps; done++) {
         const batch = c.batches[done];
         if (!batch) throw new Error(`${c.name}: snapshot '${label}' needs batch ${done}, the case has ${c.batches.length}`);
-        if (entry.feed === null) throw new Error(`${c.name}: the fixture does not record how its batches are fed to ${c.name}`);
+        if (feed === null) throw new Error(`${c.name}: the fixture does not record how its batches are fed to ${c.name}`);
         const x = toTensor(batch, `batch ${done}`);
-        const out = tidy(() => module.forward(...(entry.feed ? entry.feed(x) : [x])) as { dispose(): void });
+        const out = tidy(() => module.forward(...(feed ? feed(x) : [x])) as { dispose(): void });
         out.dispose();
         x.dispose();
       }
@@ -182,9 +177,11 @@ async function runStateDictCase(c: StateDictCase, context: CaseContext): Promise
 export function registerReprStateDictTests(suite: Suite): void {
   const fixture = loadFixture<ReprStateDictFile>(FILE);
   for (const c of fixture.cases) {
-    registerFixtureCase(suite, brevitasTestId(FILE, 'repr', c.name), pendingFor('cases', c.name), () => runReprCase(c));
+    const call = constructorCall('cases', c.name);
+    suite.test(brevitasTestId(FILE, 'repr', c.name), () => runReprCase(c, call));
   }
   for (const c of fixture.state_dict_cases) {
-    registerFixtureCase(suite, brevitasTestId(FILE, 'state_dict', c.name), pendingFor('state_dict_cases', c.name), (context) => runStateDictCase(c, context));
+    const call = constructorCall('state_dict_cases', c.name);
+    suite.test(brevitasTestId(FILE, 'state_dict', c.name), (context) => runStateDictCase(c, call, context));
   }
 }

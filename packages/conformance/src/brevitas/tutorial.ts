@@ -3,21 +3,21 @@
  * every tensor stored. Each case is one or more notebook cells (`cell16_17_…`) with fields of its
  * own; the programs below are those cells ported to Parvus, keyed by the notebook cell number a
  * case starts at, and run on the stored inputs and weights. A case whose cell has no port here
- * fails, naming itself. Cells with QuantConv2d are skips until core has it.
+ * fails, naming itself.
  */
-import type { Module, Tensor } from '@parvus/core';
+import type { Module, QuantWBIOLOptions, Tensor } from '@parvus/core';
 import {
-  IntQuantTensor, Int8ActPerTensorFloat, QuantHardTanh, QuantIdentity, QuantReLU, QuantSigmoid, ShiftedUint8ActPerTensorFloat, noGrad, relu, tidy,
+  IntQuantTensor, Int8ActPerTensorFloat, QuantConv2d, QuantHardTanh, QuantIdentity, QuantReLU, QuantSigmoid, ShiftedUint8ActPerTensorFloat, noGrad, relu, tidy,
 } from '@parvus/core';
 import type { CaseContext, Suite } from '../suite.js';
 import type { FixtureError, FixtureFile, FixtureTensor, FixtureValue, TutorialCase } from './fixtures.js';
 import { loadFixture } from './fixtures.js';
 import { decodeTensor, toValue } from './decode.js';
 import type { QuantTensorSnapshot, ValueSnapshot } from './compare.js';
-import { Mismatches, readTensor, snapshotValue } from './compare.js';
-import { WEIGHT_LAYERS_PENDING, coreExport, moduleClass } from './modules.js';
+import { Mismatches, snapshotValue } from './compare.js';
+import { read } from '../harness.js';
 import { expectError } from './errors.js';
-import { brevitasTestId, registerFixtureCase } from './registry.js';
+import { brevitasTestId } from './registry.js';
 
 const FILE = 'tutorial.json';
 
@@ -105,8 +105,8 @@ function allClose(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 }
 
 /** A QuantConv2d(2, 3, 3) with the case's stored weight and bias (the notebook seeds its init). */
-function quantConv(cell: Cell, options: Record<string, unknown> = {}): Module {
-  const conv = cell.module(new (moduleClass('QuantConv2d'))({ inChannels: 2, outChannels: 3, kernelSize: [3, 3], ...options }));
+function quantConv(cell: Cell, options: QuantWBIOLOptions = {}): Module {
+  const conv = cell.module(new QuantConv2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 3], ...options }));
   for (const [name, field] of [['weight', 'conv_weight'], ['bias', 'conv_bias']] as const) {
     const source = toValue(cell.field<FixtureTensor>(field)) as Tensor;
     noGrad(() => conv.getParameter(name).assign(source));
@@ -126,8 +126,6 @@ function expectAccumulated(cell: Cell, actual: ArrayLike<number>, name: string):
 }
 
 interface CellProgram {
-  /** Layers the cell needs that core may not have yet. */
-  readonly needs?: readonly string[];
   readonly run: (cell: Cell) => Promise<void> | void;
 }
 
@@ -135,14 +133,13 @@ interface CellProgram {
 const CELLS: Readonly<Record<number, CellProgram>> = {
   // [2] output_quant on the conv equals a QuantIdentity after it.
   2: {
-    needs: ['QuantConv2d'],
     run: async (cell) => {
       const inp = cell.input('input');
       const outputQuantConv = quantConv(cell, { outputQuant: Int8ActPerTensorFloat });
       const defaultQuantConv = quantConv(cell);
       const outputIdentityQuant = cell.module(new QuantIdentity());
-      const out1 = await readTensor(cell.forward(outputQuantConv, inp) as Tensor);
-      const out2 = await readTensor(cell.forward(outputIdentityQuant, cell.forward(defaultQuantConv, inp)) as Tensor);
+      const out1 = await read(cell.forward(outputQuantConv, inp) as Tensor);
+      const out2 = await read(cell.forward(outputIdentityQuant, cell.forward(defaultQuantConv, inp)) as Tensor);
       expectAccumulated(cell, out1.values, 'out_tensor1');
       expectAccumulated(cell, out2.values, 'out_tensor2');
       cell.expectFlag(allClose(out1.values, out2.values), 'isclose_all');
@@ -150,15 +147,14 @@ const CELLS: Readonly<Record<number, CellProgram>> = {
   },
   // [3] input_quant and output_quant on the conv equal QuantIdentity → conv → QuantIdentity.
   3: {
-    needs: ['QuantConv2d'],
     run: async (cell) => {
       const inp = cell.input('input');
       const inputOutputQuantConv = quantConv(cell, { inputQuant: Int8ActPerTensorFloat, outputQuant: Int8ActPerTensorFloat });
       const defaultQuantConv = quantConv(cell);
       const inputIdentityQuant = cell.module(new QuantIdentity());
       const outputIdentityQuant = cell.module(new QuantIdentity());
-      const out1 = await readTensor(cell.forward(inputOutputQuantConv, inp) as Tensor);
-      const out2 = await readTensor(cell.forward(outputIdentityQuant, cell.forward(defaultQuantConv, cell.forward(inputIdentityQuant, inp))) as Tensor);
+      const out1 = await read(cell.forward(inputOutputQuantConv, inp) as Tensor);
+      const out2 = await read(cell.forward(outputIdentityQuant, cell.forward(defaultQuantConv, cell.forward(inputIdentityQuant, inp))) as Tensor);
       expectAccumulated(cell, out1.values, 'out_tensor1');
       expectAccumulated(cell, out2.values, 'out_tensor2');
       cell.expectFlag(allClose(out1.values, out2.values), 'isclose_all');
@@ -170,7 +166,7 @@ const CELLS: Readonly<Record<number, CellProgram>> = {
       const inp = cell.input('input');
       const out = cell.forward(cell.module(new QuantIdentity({ actQuant: null })), inp);
       const snapshot = await cell.expectValue(out, 'output');
-      const input = await readTensor(inp as Tensor);
+      const input = await read(inp as Tensor);
       cell.expectFlag(snapshot.kind === 'Tensor' && sameValues(snapshot.tensor.values, input.values), 'equal');
     },
   },
@@ -234,22 +230,20 @@ const CELLS: Readonly<Record<number, CellProgram>> = {
   },
   // [13] torch.relu after a conv with output_quant.
   13: {
-    needs: ['QuantConv2d'],
     run: async (cell) => {
       const outputQuantConv = quantConv(cell, { outputQuant: Int8ActPerTensorFloat });
       const out = cell.forward(outputQuantConv, cell.input('input'));
       const activated = cell.track(tidy(() => relu(out instanceof IntQuantTensor ? out.value : out)));
-      expectAccumulated(cell, (await readTensor(activated)).values, 'output');
+      expectAccumulated(cell, (await read(activated)).values, 'output');
     },
   },
   // [14] QuantReLU after a default conv.
   14: {
-    needs: ['QuantConv2d'],
     run: async (cell) => {
       const defaultQuantConv = quantConv(cell);
       const defaultQuantRelu = cell.module(new QuantReLU());
       const out = cell.forward(defaultQuantRelu, cell.forward(defaultQuantConv, cell.input('input')));
-      expectAccumulated(cell, (await readTensor(out as Tensor)).values, 'output');
+      expectAccumulated(cell, (await read(out as Tensor)).values, 'output');
     },
   },
   // [15]–[17] Train-mode scales come from each batch; eval-mode scales from the moving average.
@@ -331,8 +325,6 @@ async function runCell(c: TutorialCase, context: CaseContext): Promise<void> {
 export function registerTutorialTests(suite: Suite): void {
   const fixture = loadFixture<FixtureFile<TutorialCase>>(FILE);
   for (const c of fixture.cases) {
-    const needs = CELLS[cellNumber(c)]?.needs ?? [];
-    const pending = needs.some((name) => coreExport(name) === undefined) ? WEIGHT_LAYERS_PENDING : null;
-    registerFixtureCase(suite, brevitasTestId(FILE, c.name), pending, (context) => runCell(c, context));
+    suite.test(brevitasTestId(FILE, c.name), (context) => runCell(c, context));
   }
 }

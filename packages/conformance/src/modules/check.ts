@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '@parvus/core';
 import { memory, parameter, tensor } from '@parvus/core';
-import { expectClose } from '../expect.js';
+import { expectGradient } from '../expect.js';
 import type { Result } from '../expect.js';
 import { read } from '../harness.js';
 import { array64 } from '../oracle64/index.js';
@@ -22,14 +22,11 @@ export function newParameter(values: ArrayLike<number>, shape: readonly number[]
 
 /**
  * |actual − expected| ≤ rtol · scale element-wise, where `scale` is the largest |expected| (or the
- * given per-element magnitudes, when larger): a float32 computation of a few operations per element
- * against its float64 value.
+ * given per-element magnitude, when larger): a float32 computation of a few operations per element
+ * against its float64 value. It is `expectGradient` with atol 0, on plain arrays of `actual`'s shape.
  */
 export function expectNear(actual: Result, expected: ArrayLike<number>, rtol: number, what: string, magnitude?: ArrayLike<number>): void {
-  let largest = 0;
-  for (let i = 0; i < expected.length; i++) largest = Math.max(largest, Math.abs(expected[i] as number));
-  const scale = Float64Array.from({ length: expected.length }, (_, i) => Math.max(largest, Math.abs((magnitude?.[i] ?? 0) as number)));
-  expectClose(actual, array64(actual.shape, expected), { rtol, atol: 0 }, what, array64(actual.shape, scale));
+  expectGradient(actual, array64(actual.shape, expected), { rtol, atol: 0 }, what, magnitude && array64(actual.shape, magnitude));
 }
 
 /** The live tensor count (engine side). */
