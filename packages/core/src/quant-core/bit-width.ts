@@ -8,10 +8,9 @@ import { add } from '../ops/binary.js';
 import { absBinarySignGrad, roundSte } from '../function/ops-ste.js';
 import { StatelessBuffer } from './function-wrapper.js';
 
-/** The bit width as a number when it is constant, for kernels that take integer ranges. */
+/** A bit-width module: the bit width as a tensor (a constant one is known without a read, see knownValue). */
 export interface BitWidthImpl extends Module {
   forward(): Tensor;
-  readonly constantValue: number | null;
 }
 
 function assertIntegerBitWidth(bitWidth: unknown, what: string): asserts bitWidth is number {
@@ -27,13 +26,11 @@ function assertIntegerBitWidth(bitWidth: unknown, what: string): asserts bitWidt
 export class BitWidthConst extends Module implements BitWidthImpl {
   static readonly dependencies = { bitWidth: REQUIRED };
   readonly bitWidth: StatelessBuffer;
-  readonly constantValue: number;
 
   constructor(deps: { bitWidth: number } | number) {
     super();
     const value = typeof deps === 'number' ? deps : deps.bitWidth;
     assertIntegerBitWidth(value, 'bitWidth');
-    this.constantValue = value;
     this.bitWidth = this.registerModule('bitWidth', new StatelessBuffer(scalar(value)));
   }
 
@@ -47,7 +44,6 @@ export class BitWidthParameter extends Module implements BitWidthImpl {
   static readonly dependencies = { bitWidth: REQUIRED, minBitWidth: 2 };
   readonly bitWidthOffset: Tensor;
   readonly bitWidthBase: StatelessBuffer;
-  readonly constantValue = null;
 
   constructor(deps: { bitWidth: number; minBitWidth: number }) {
     super();

@@ -10,6 +10,7 @@ import { REQUIRED } from '../inject/declarations.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { fakeQuantize } from '../ops/fake-quantize.js';
 import { maxInt, minInt } from '../function/ops.js';
+import { knownValue } from '../engine/op.js';
 import { DelayWrapper } from './delay.js';
 import { Identity, RoundSte, TensorClamp, TensorClampSte } from './function-wrapper.js';
 
@@ -69,11 +70,13 @@ export class IntQuant extends Module {
   }
 
   /**
-   * The dequantized value. `constantBitWidth` is the bit width as a number when it is constant
-   * (it enables the fused path without reading the bit-width tensor back).
+   * The dequantized value. A constant bit width core knows without a read (BitWidthConst's) takes
+   * the fused FakeQuantize kernel; a learned one (on the autograd graph) never does, since the
+   * kernel has no bit-width gradient.
    */
-  forward(scale: Tensor, zeroPoint: Tensor, bitWidth: Tensor, x: Tensor, constantBitWidth: number | null = null): Tensor {
-    const fusable = constantBitWidth !== null && this.floatToIntImpl instanceof RoundSte && this.inputViewImpl instanceof Identity
+  forward(scale: Tensor, zeroPoint: Tensor, bitWidth: Tensor, x: Tensor): Tensor {
+    const constantBitWidth = bitWidth.requiresGrad || bitWidth.gradFn ? undefined : knownValue(bitWidth);
+    const fusable = constantBitWidth !== undefined && this.floatToIntImpl instanceof RoundSte && this.inputViewImpl instanceof Identity
       && !this.delayWrapper.isDelayed
       && (this.tensorClampImpl instanceof TensorClamp || this.tensorClampImpl instanceof TensorClampSte);
     // Brevitas accepts bit widths of 0 (range [−0.5, −0.5]): not an integer range, so no fusing.

@@ -49,7 +49,7 @@ export class RescalingIntQuant extends Module {
     const threshold = this.intScalingImpl.forward(bitWidth) as Tensor;
     const scale = this.scalingImpl.forward(x, threshold);
     const zeroPoint = this.zeroPointImpl.forward(x, scale, bitWidth);
-    const y = this.intQuant.forward(scale, zeroPoint, bitWidth, x, this.msbClampBitWidthImpl.constantValue);
+    const y = this.intQuant.forward(scale, zeroPoint, bitWidth, x);
     return [y, scale, zeroPoint, bitWidth];
   }
 }
@@ -71,7 +71,7 @@ export class PrescaledRestrictIntQuant extends Module {
   forward(x: Tensor, scale: Tensor): QuantOutput {
     const bitWidth = this.msbClampBitWidthImpl.forward();
     const zeroPoint = this.zeroPoint.forward();
-    const y = this.intQuant.forward(scale, zeroPoint, bitWidth, x, this.msbClampBitWidthImpl.constantValue);
+    const y = this.intQuant.forward(scale, zeroPoint, bitWidth, x);
     return [y, scale, zeroPoint, bitWidth];
   }
 }
