@@ -8,7 +8,7 @@ import { loadMnist } from './mnist-data.js';
 import type { Mnist } from './mnist-data.js';
 import { FLOAT_CONFIG, isQuantized } from './quant-config.js';
 import type { QuantConfig } from './quant-config.js';
-import { evaluatedRun, fineTuneQuantized, trainLeNet5 } from './run.js';
+import { evaluatedRun, fineTuneQuantized, mnistDatasets, trainLeNet5 } from './run.js';
 import type { RunHooks, TrainingOptions, TrainingRun } from './run.js';
 
 export interface ExperimentOptions {
@@ -38,7 +38,8 @@ export interface ExperimentHooks {
 /** Run the experiment. The caller owns the returned models (dispose them when done). */
 export async function runExperiment(options: ExperimentOptions, hooks: ExperimentHooks = {}, data?: Mnist): Promise<ExperimentResult> {
   const start = performance.now();
-  const splits = data ?? loadMnist();
+  // Standardised once: every configuration reads the same pixels.
+  const sets = mnistDatasets(data ?? loadMnist());
   let float: TrainingRun;
   if (options.floatCheckpoint) {
     hooks.onConfigStart?.(FLOAT_CONFIG, 'load', 0);
@@ -47,10 +48,10 @@ export async function runExperiment(options: ExperimentOptions, hooks: Experimen
       model.dispose();
       throw new Error(`--float-checkpoint: '${options.floatCheckpoint}' holds a ${config.name} model, not a float one.`);
     }
-    float = await evaluatedRun(model, FLOAT_CONFIG, options.float, options.floatCheckpoint, splits);
+    float = await evaluatedRun(model, FLOAT_CONFIG, options.float, options.floatCheckpoint, sets);
   } else {
     const runHooks = hooks.onConfigStart?.(FLOAT_CONFIG, 'train', options.float.epochs) ?? {};
-    float = await trainLeNet5(options.float, runHooks, splits);
+    float = await trainLeNet5(options.float, runHooks, sets);
   }
   const quantized: TrainingRun[] = [];
   try {
@@ -58,7 +59,7 @@ export async function runExperiment(options: ExperimentOptions, hooks: Experimen
     for (const config of options.configs) {
       if (!isQuantized(config)) continue;
       const runHooks = hooks.onConfigStart?.(config, 'fine-tune', options.qat.epochs) ?? {};
-      const run = await fineTuneQuantized(float.model, config, options.qat, runHooks, splits);
+      const run = await fineTuneQuantized(float.model, config, options.qat, runHooks, sets);
       quantized.push(run);
       await hooks.onConfigEnd?.(run);
     }

@@ -36,17 +36,32 @@ export class MnistDataset implements Dataset {
   readonly background: number;
   private readonly augment: MnistDatasetOptions['augment'] | null;
 
-  constructor(split: MnistSplit, options: MnistDatasetOptions = {}) {
-    this.length = split.count;
-    this.labels = split.labels;
-    const normalize = options.normalize ?? true;
-    if (normalize) {
-      this.images = new Float32Array(split.images.length);
-      for (let i = 0; i < split.images.length; i++) this.images[i] = ((split.images[i] as number) - MNIST_MEAN) / MNIST_STD;
+  /**
+   * The examples of `source`: a split, whose pixels are standardised into a new array (unless
+   * `normalize` is false), or another MnistDataset, whose pixels as the model sees them and labels
+   * are shared, not copied (e.g. an augmenting reader of a split standardised once).
+   */
+  constructor(source: MnistSplit | MnistDataset, options: MnistDatasetOptions = {}) {
+    if (source instanceof MnistDataset) {
+      if (options.normalize !== undefined) {
+        throw new TypeError("MnistDataset: 'normalize' applies to a split; another dataset's pixels are shared as they are.");
+      }
+      this.length = source.length;
+      this.labels = source.labels;
+      this.images = source.images;
+      this.background = source.background;
     } else {
-      this.images = split.images;
+      this.length = source.count;
+      this.labels = source.labels;
+      const normalize = options.normalize ?? true;
+      if (normalize) {
+        this.images = new Float32Array(source.images.length);
+        for (let i = 0; i < source.images.length; i++) this.images[i] = ((source.images[i] as number) - MNIST_MEAN) / MNIST_STD;
+      } else {
+        this.images = source.images;
+      }
+      this.background = normalize ? Math.fround(-MNIST_MEAN / MNIST_STD) : 0;
     }
-    this.background = normalize ? Math.fround(-MNIST_MEAN / MNIST_STD) : 0;
     const augment = options.augment ?? null;
     if (augment && !(Number.isInteger(augment.maxShift) && augment.maxShift >= 0 && augment.maxShift < IMAGE_SIZE)) {
       throw new RangeError(`MnistDataset: augment.maxShift must be an integer in [0, ${IMAGE_SIZE - 1}], got ${augment.maxShift}.`);

@@ -83,15 +83,33 @@ export interface RunHooks {
   onEpochEnd?(record: EpochRecord): void;
 }
 
+/** The two splits as the model sees them (standardised), not augmented. */
+export interface MnistDatasets {
+  readonly train: MnistDataset;
+  readonly test: MnistDataset;
+}
+
+/** Standardise both splits, once for every run that is given the result. */
+export function mnistDatasets(splits: Mnist): MnistDatasets {
+  return { train: new MnistDataset(splits.train), test: new MnistDataset(splits.test) };
+}
+
+/** The datasets of `data` (default: the fixed split, loaded now), standardised here if they are raw splits. */
+function standardised(data: Mnist | MnistDatasets | undefined): MnistDatasets {
+  const source = data ?? loadMnist();
+  return source.train instanceof MnistDataset ? (source as MnistDatasets) : mnistDatasets(source as Mnist);
+}
+
 interface Datasets {
   train: MnistDataset;
   test: MnistDataset;
 }
 
-function datasets(splits: Mnist, options: TrainingOptions, generator: Generator): Datasets {
+/** One run's datasets: the training split read with this run's shifts (drawn from `generator`). */
+function datasets(sets: MnistDatasets, options: TrainingOptions, generator: Generator): Datasets {
   return {
-    train: new MnistDataset(splits.train, options.shift > 0 ? { augment: { maxShift: options.shift, generator } } : {}),
-    test: new MnistDataset(splits.test),
+    train: options.shift > 0 ? new MnistDataset(sets.train, { augment: { maxShift: options.shift, generator } }) : sets.train,
+    test: sets.test,
   };
 }
 
@@ -176,12 +194,12 @@ async function train(model: LeNet5, config: QuantConfig, options: TrainingOption
  * every epoch's shuffle and the shifts of the images, so a seed reproduces a run exactly on a
  * given backend. `layers` default to float ones. The caller owns the returned model.
  */
-export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist, layers?: LeNet5Layers, config: QuantConfig = FLOAT_CONFIG): Promise<TrainingRun> {
+export async function trainLeNet5(options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist | MnistDatasets, layers?: LeNet5Layers, config: QuantConfig = FLOAT_CONFIG): Promise<TrainingRun> {
   const start = performance.now();
-  const splits = data ?? loadMnist();
+  const sets = standardised(data);
   const generator = new Generator(options.seed);
   const model = new LeNet5({ generator, ...(layers ? { layers } : {}) });
-  return train(model, config, options, hooks, datasets(splits, options, generator), generator, start, 'random');
+  return train(model, config, options, hooks, datasets(sets, options, generator), generator, start, 'random');
 }
 
 /** Thrown when a float state dict does not fit a quantized LeNet-5 beyond the quantizers' own entries. */
@@ -215,29 +233,28 @@ export function quantizedFromFloat(floatModel: LeNet5, config: QuantConfig): LeN
  * for each configuration, so a configuration's result does not depend on which others ran.
  * The caller owns the returned model.
  */
-export async function fineTuneQuantized(floatModel: LeNet5, config: QuantConfig, options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist): Promise<TrainingRun> {
+export async function fineTuneQuantized(floatModel: LeNet5, config: QuantConfig, options: TrainingOptions, hooks: RunHooks = {}, data?: Mnist | MnistDatasets): Promise<TrainingRun> {
   const start = performance.now();
-  const splits = data ?? loadMnist();
+  const sets = standardised(data);
   const generator = new Generator(options.seed);
   const model = quantizedFromFloat(floatModel, config);
-  const sets = datasets(splits, options, generator);
+  const runSets = datasets(sets, options, generator);
   let ptq: number;
   try {
-    calibrate(model, new MnistDataset(splits.train), { steps: COLLECT_STATS_STEPS, batchSize: options.batchSize, generator: new Generator(options.seed) });
-    ptq = (await evaluate(model, sets.test)).accuracy;
+    calibrate(model, sets.train, { steps: COLLECT_STATS_STEPS, batchSize: options.batchSize, generator: new Generator(options.seed) });
+    ptq = (await evaluate(model, runSets.test)).accuracy;
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return train(model, config, options, hooks, sets, generator, start, 'float', ptq);
+  return train(model, config, options, hooks, runSets, generator, start, 'float', ptq);
 }
 
 /** A run record for a model that was loaded rather than trained: its held-out accuracy, no epochs. */
-export async function evaluatedRun(model: LeNet5, config: QuantConfig, options: TrainingOptions, init: string, data?: Mnist): Promise<TrainingRun> {
+export async function evaluatedRun(model: LeNet5, config: QuantConfig, options: TrainingOptions, init: string, data?: Mnist | MnistDatasets): Promise<TrainingRun> {
   const start = performance.now();
-  const splits = data ?? loadMnist();
   const generator = new Generator(options.seed);
-  const run = await train(model, config, { ...options, epochs: 0 }, {}, datasets(splits, options, generator), generator, start, init);
+  const run = await train(model, config, { ...options, epochs: 0 }, {}, datasets(standardised(data), options, generator), generator, start, init);
   const evaluated = await evaluate(model, run.test);
   return { ...run, finalTestAccuracy: evaluated.accuracy, finalTestLoss: evaluated.loss, timings: { ...run.timings, evalSeconds: evaluated.seconds, totalSeconds: (performance.now() - start) / 1000 } };
 }

@@ -63,4 +63,15 @@ describe('MnistDataset', () => {
     expect(reads.filter(([x, , p]) => x!.some((v, i) => v !== p![i])).length).toBeGreaterThan(12);
     expect(() => new MnistDataset(data.train, { augment: { maxShift: 1.5, generator: new Generator(0) } })).toThrow(/maxShift/);
   });
+
+  it('built from another dataset, shares its standardised pixels and reads (and augments) as one built from the split', () => {
+    const plain = new MnistDataset(data.train);
+    const shared = new MnistDataset(plain, { augment: { maxShift: 2, generator: new Generator(3) } });
+    const fromSplit = new MnistDataset(data.train, { augment: { maxShift: 2, generator: new Generator(3) } });
+    expect(shared.images).toBe(plain.images);
+    expect(shared.labels).toBe(plain.labels);
+    expect(shared.background).toBe(fromSplit.background);
+    for (let i = 0; i < 20; i++) expect(shared.get(i)).toEqual(fromSplit.get(i));
+    expect(() => new MnistDataset(plain, { normalize: false })).toThrow(/normalize/);
+  });
 });

@@ -5,22 +5,11 @@
  * generator) unless the caller passes stored ones, which is how the test runs them on the
  * oracle's exact tensors.
  */
-import * as core from '@parvus/core';
-import type { IntQuantTensor, Module, Tensor } from '@parvus/core';
+import type { Module, QuantWBIOLOptions, Tensor } from '@parvus/core';
 import {
-  Conv2d, Int8ActPerTensorFloat, ParvusError, QuantHardTanh, QuantIdentity, QuantReLU, QuantSigmoid, ShiftedUint8ActPerTensorFloat,
+  Int8ActPerTensorFloat, IntQuantTensor, ParvusError, QuantConv2d, QuantHardTanh, QuantIdentity, QuantReLU, QuantSigmoid, ShiftedUint8ActPerTensorFloat,
   manualSeed, mul, noGrad, rand, randn, relu, tensor, tidy,
 } from '@parvus/core';
-
-/** The notebook's conv cells need QuantConv2d, which arrives with core's weight layers. */
-export const NEEDS_QUANT_CONV2D = 'needs QuantConv2d (issue 5)';
-
-type QuantConv2dClass = new (options: Record<string, unknown>) => Module;
-
-/** QuantConv2d, when this core has it. */
-export function quantConv2dClass(): QuantConv2dClass | null {
-  return 'QuantConv2d' in core ? ((core as Record<string, unknown>)['QuantConv2d'] as QuantConv2dClass) : null;
-}
 
 /** A conv's weight and bias (the notebook gets them from the seeded default init). */
 export interface ConvParams {
@@ -35,9 +24,7 @@ const CONV = { inChannels: 2, outChannels: 3, kernelSize: [3, 3] } as const;
  * `torch.manual_seed(0); QuantConv2d(2, 3, (3, 3), **options)`: the seed makes every conv of a
  * cell start from the same weights. With stored `params`, those replace the initial ones.
  */
-function seededQuantConv(options: Record<string, unknown>, params?: ConvParams): Module {
-  const QuantConv2d = quantConv2dClass();
-  if (!QuantConv2d) throw new Error(NEEDS_QUANT_CONV2D);
+function seededQuantConv(options: QuantWBIOLOptions, params?: ConvParams): Module {
   manualSeed(0);
   const conv = new QuantConv2d({ ...CONV, ...options });
   if (params) {
@@ -49,19 +36,13 @@ function seededQuantConv(options: Record<string, unknown>, params?: ConvParams):
   return conv;
 }
 
-/** Without QuantConv2d, a float Conv2d draws the same initial weights, so later inputs stay the notebook's. */
-function drawConvInit(): void {
-  manualSeed(0);
-  new Conv2d({ ...CONV }).dispose();
-}
-
 /** Apply a layer and keep the result (the layer's temporaries are freed). */
 function apply(layer: Module, x: Tensor | IntQuantTensor): Tensor | IntQuantTensor {
   return tidy(() => layer.forward(x) as Tensor | IntQuantTensor);
 }
 
 function valueOf(x: Tensor | IntQuantTensor): Tensor {
-  return x instanceof core.IntQuantTensor ? x.value : x;
+  return x instanceof IntQuantTensor ? x.value : x;
 }
 
 /** torch.isclose(a, b).all() with its default tolerances (rtol 1e-5, atol 1e-8). */
@@ -79,18 +60,13 @@ function sameValues(a: Tensor, b: Tensor): boolean {
 
 export interface ConvComparison {
   readonly inp: Tensor;
-  /** Null when this core has no QuantConv2d. */
-  readonly out1: Tensor | null;
-  readonly out2: Tensor | null;
-  readonly isclose: boolean | null;
+  readonly out1: Tensor;
+  readonly out2: Tensor;
+  readonly isclose: boolean;
 }
 
 /** [2] `QuantConv2d(..., output_quant=Int8ActPerTensorFloat)` against `QuantIdentity()(QuantConv2d(...)(inp))`. */
 export function outputQuantVsIdentity(stored?: { inp: Tensor; conv: ConvParams }): ConvComparison {
-  if (!quantConv2dClass()) {
-    drawConvInit();
-    return { inp: stored?.inp ?? randn([1, 2, 5, 5]), out1: null, out2: null, isclose: null };
-  }
   const outputQuantConv = seededQuantConv({ outputQuant: Int8ActPerTensorFloat }, stored?.conv);
   const defaultQuantConv = seededQuantConv({}, stored?.conv);
   const outputIdentityQuant = new QuantIdentity();
@@ -102,10 +78,6 @@ export function outputQuantVsIdentity(stored?: { inp: Tensor; conv: ConvParams }
 
 /** [3] Input and output quantization on the conv against QuantIdentity → conv → QuantIdentity. */
 export function inputOutputQuantVsIdentities(stored?: { inp: Tensor; conv: ConvParams }): ConvComparison {
-  if (!quantConv2dClass()) {
-    drawConvInit();
-    return { inp: stored?.inp ?? randn([1, 2, 5, 5]), out1: null, out2: null, isclose: null };
-  }
   const inputOutputQuantConv = seededQuantConv({ inputQuant: Int8ActPerTensorFloat, outputQuant: Int8ActPerTensorFloat }, stored?.conv);
   const defaultQuantConv = seededQuantConv({}, stored?.conv);
   const inputIdentityQuant = new QuantIdentity();
@@ -182,22 +154,14 @@ export function shiftedThenDisabledRelu(inp: Tensor): { shifted: IntQuantTensor;
   return { shifted, out: apply(returnDisabledQuantRelu, shifted) as IntQuantTensor };
 }
 
-/** [13] Signed 8-bit output quantization, then a float ReLU: half of the grid goes unused. Null without QuantConv2d. */
-export function convOutputQuantThenRelu(inp: Tensor, conv?: ConvParams): Tensor | null {
-  if (!quantConv2dClass()) {
-    drawConvInit();
-    return null;
-  }
+/** [13] Signed 8-bit output quantization, then a float ReLU: half of the grid goes unused. */
+export function convOutputQuantThenRelu(inp: Tensor, conv?: ConvParams): Tensor {
   const outputQuantConv = seededQuantConv({ outputQuant: Int8ActPerTensorFloat }, conv);
   return tidy(() => relu(valueOf(outputQuantConv.forward(inp) as Tensor | IntQuantTensor)));
 }
 
-/** [14] A default conv, then QuantReLU: unsigned 8 bits spent on the non-negative range only. Null without QuantConv2d. */
-export function convThenQuantRelu(inp: Tensor, conv?: ConvParams): Tensor | null {
-  if (!quantConv2dClass()) {
-    drawConvInit();
-    return null;
-  }
+/** [14] A default conv, then QuantReLU: unsigned 8 bits spent on the non-negative range only. */
+export function convThenQuantRelu(inp: Tensor, conv?: ConvParams): Tensor {
   const defaultQuantConv = seededQuantConv({}, conv);
   const defaultQuantRelu = new QuantReLU();
   return valueOf(apply(defaultQuantRelu, apply(defaultQuantConv, inp)));

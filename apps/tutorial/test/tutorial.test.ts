@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Tensor } from '@parvus/core';
-import { Conv2d, IntQuantTensor, manualSeed, ready, tensor } from '@parvus/core';
+import { IntQuantTensor, QuantConv2d, manualSeed, ready, tensor } from '@parvus/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConvParams } from '../src/notebook.js';
 import {
-  NEEDS_QUANT_CONV2D, channelsWithDifferentRanges, convOutputQuantThenRelu, convThenQuantRelu, disabledIdentity,
+  channelsWithDifferentRanges, convOutputQuantThenRelu, convThenQuantRelu, disabledIdentity,
   disabledIdentityOnQuantTensor, disabledIdentityReturningQuantTensor, disabledReluKeepsMetadata, disabledSigmoidError,
   hardTanhMinMaxInit, hardTanhWithoutRange, inputOutputQuantVsIdentities, outputQuantVsIdentity, perChannelQuantRelu,
-  perTensorQuantRelu, quantConv2dClass, quantizeChannels, returnQuantIdentity, returnQuantRelu, shiftedThenDisabledRelu,
+  perTensorQuantRelu, quantizeChannels, returnQuantIdentity, returnQuantRelu, shiftedThenDisabledRelu,
   trainVsEvalScales, twoInputs,
 } from '../src/notebook.js';
 
@@ -127,26 +127,23 @@ function expectError(error: { brevitasType?: string | undefined; message: string
 // --- one check per notebook cell, keyed by the cell a case starts at ---------------------------
 
 interface CellCheck {
-  readonly needsQuantConv2d?: boolean;
   readonly check: (c: Case) => void;
 }
 
 const CHECKS: Readonly<Record<number, CellCheck>> = {
   2: {
-    needsQuantConv2d: true,
     check: (c) => {
       const r = outputQuantVsIdentity({ inp: input(c, 'input'), conv: convParams(c) });
-      expectClose(r.out1 as Tensor, field(c, 'out_tensor1'), 'out_tensor1');
-      expectClose(r.out2 as Tensor, field(c, 'out_tensor2'), 'out_tensor2');
+      expectClose(r.out1, field(c, 'out_tensor1'), 'out_tensor1');
+      expectClose(r.out2, field(c, 'out_tensor2'), 'out_tensor2');
       expect(r.isclose).toBe(field(c, 'isclose_all'));
     },
   },
   3: {
-    needsQuantConv2d: true,
     check: (c) => {
       const r = inputOutputQuantVsIdentities({ inp: input(c, 'input'), conv: convParams(c) });
-      expectClose(r.out1 as Tensor, field(c, 'out_tensor1'), 'out_tensor1');
-      expectClose(r.out2 as Tensor, field(c, 'out_tensor2'), 'out_tensor2');
+      expectClose(r.out1, field(c, 'out_tensor1'), 'out_tensor1');
+      expectClose(r.out2, field(c, 'out_tensor2'), 'out_tensor2');
       expect(r.isclose).toBe(field(c, 'isclose_all'));
     },
   },
@@ -183,8 +180,8 @@ const CHECKS: Readonly<Record<number, CellCheck>> = {
       expectSameQuant(r.out, field(c, 'output'), 'output');
     },
   },
-  13: { needsQuantConv2d: true, check: (c) => expectClose(convOutputQuantThenRelu(input(c, 'input'), convParams(c)) as Tensor, field(c, 'output'), 'output') },
-  14: { needsQuantConv2d: true, check: (c) => expectClose(convThenQuantRelu(input(c, 'input'), convParams(c)) as Tensor, field(c, 'output'), 'output') },
+  13: { check: (c) => expectClose(convOutputQuantThenRelu(input(c, 'input'), convParams(c)), field(c, 'output'), 'output') },
+  14: { check: (c) => expectClose(convThenQuantRelu(input(c, 'input'), convParams(c)), field(c, 'output'), 'output') },
   16: {
     check: (c) => {
       const r = trainVsEvalScales(input(c, 'inp1'), input(c, 'inp2'));
@@ -226,10 +223,6 @@ beforeAll(async () => {
 describe('tutorial.json, cell by cell on the stored inputs', () => {
   for (const c of cases) {
     const entry = CHECKS[cellNumber(c)];
-    if (entry?.needsQuantConv2d && !quantConv2dClass()) {
-      it.skip(`${c.name} (skipped: ${NEEDS_QUANT_CONV2D})`, () => undefined);
-      continue;
-    }
     it(`${c.name}: ${c.description}`, () => {
       if (!entry) throw new Error(`${c.name}: no check for notebook cell ${cellNumber(c)}`);
       entry.check(c);
@@ -264,7 +257,6 @@ describe('the notebook drawn from manualSeed(0)', () => {
 
   it('reproduces the seeded conv init and inp3 bit for bit, inp, inp1 and inp2 to float32 rounding', () => {
     manualSeed(0);
-    const QuantConv2d = quantConv2dClass() ?? Conv2d;
     const conv = new QuantConv2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 3] });
     expectSame(conv.getParameter('weight'), field(byCell(2), 'conv_weight'), 'conv weight');
     expectSame(conv.getParameter('bias'), field(byCell(2), 'conv_bias'), 'conv bias');

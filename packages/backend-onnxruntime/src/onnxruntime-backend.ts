@@ -12,7 +12,7 @@
  * kernels fed by a failed one fail with it.
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, TensorInfo, TypedArray } from '@parvus/core';
-import { KERNEL_SPECIFICATION_VERSION, KernelError, bytesPerElement, sizeOf } from '@parvus/core';
+import { KERNEL_SPECIFICATION_VERSION, KernelError, bytesPerElement, sizeOf, typedArrayFor } from '@parvus/core';
 import type { Dimension, OnnxType } from './graph/onnx-graph.js';
 import { OnnxGraph } from './graph/onnx-graph.js';
 import type { Executor } from './execution/executor.js';
@@ -272,7 +272,7 @@ export class OnnxruntimeBackend implements Backend {
   /** A new tensor holding `value` everywhere (built on the host; used for empty and trivial outputs). */
   filled(shape: readonly number[], dtype: DType, value: number): DataId {
     const size = sizeOf(shape);
-    const values = dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+    const values = typedArrayFor(dtype, size);
     if (value !== 0) values.fill(value);
     return this.write(values, shape, dtype);
   }

@@ -3,24 +3,19 @@
  * the checks that make a malformed call fail at the call rather than inside onnxruntime.
  */
 import type { Conv2DGeometry, Pool2DGeometry } from '@parvus/core';
+import { broadcastShapes, convOutputSize, formatShape } from '@parvus/core';
 
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-/** NumPy broadcasting (as ONNX's multidirectional broadcasting). */
+/**
+ * NumPy broadcasting (as ONNX's multidirectional broadcasting): core's rule, failing with a plain
+ * Error as the other checks here do, so that the engine reports it as a KernelError that names the
+ * kernel and the backend (core's ShapeError would pass through unwrapped).
+ */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
-    }
-    out.push(da === 1 ? db : da);
+  try {
+    return broadcastShapes(a, b);
+  } catch (error) {
+    throw new Error((error as Error).message);
   }
-  return out;
 }
 
 /** The shape after reducing `axes` (sorted, non-negative). */
@@ -33,11 +28,6 @@ export function reducedShape(shape: readonly number[], axes: readonly number[], 
 
 export function checkAxis(axis: number, rank: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= Math.max(rank, 1)) throw new Error(`axis ${axis} is out of range for rank ${rank}`);
-}
-
-/** Output length of a convolution along one axis. */
-export function convOutputLength(size: number, kernel: number, stride: number, padBefore: number, padAfter: number, dilation: number): number {
-  return Math.floor((size + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
 export function checkGeometry(g: Conv2DGeometry): void {
@@ -55,8 +45,8 @@ export function conv2dOutputShape(x: readonly number[], w: readonly number[], g:
   if (cg * g.groups !== c || o % g.groups !== 0) {
     throw new Error(`weight ${formatShape(w)} does not fit input ${formatShape(x)} with ${g.groups} groups`);
   }
-  const ho = convOutputLength(h, kh, g.strides[0], g.pads[0], g.pads[1], g.dilations[0]);
-  const wo = convOutputLength(wd, kw, g.strides[1], g.pads[2], g.pads[3], g.dilations[1]);
+  const ho = convOutputSize(h, kh, g.strides[0], g.pads[0], g.pads[1], g.dilations[0]);
+  const wo = convOutputSize(wd, kw, g.strides[1], g.pads[2], g.pads[3], g.dilations[1]);
   if (ho < 1 || wo < 1) throw new Error(`kernel ${formatShape(w)} is larger than the padded input ${formatShape(x)}`);
   return [n, o, ho, wo];
 }
@@ -83,8 +73,4 @@ export function pool2dOutputShape(x: readonly number[], g: Pool2DGeometry, dilat
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-export function sizeOfShape(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
 }

@@ -69,16 +69,44 @@ describe('session cache', () => {
   });
 
   it('reuses one session for every size of an elementwise kernel, and keys on what changes the graph', async () => {
-    const before = backend.stats().sessionsCreated;
-    for (const n of [3, 30, 300]) {
-      const t = P.tensor(values(n, n), [n]);
-      const y = P.tidy(() => P.clamp(P.neg(t), -0.25, 0.5));
-      await y.data();
-      t.dispose();
-      y.dispose();
-    }
-    // Neg and Clip[-0.25, 0.5]: two signatures; a new rank or new bounds would be new sessions.
-    expect(backend.stats().sessionsCreated - before).toBeLessThanOrEqual(2);
+    // Neg on rank 1 first, so that only Clip can create sessions below.
+    const warm = P.tensor([1, 2]);
+    const negated = P.neg(warm);
+    await negated.data();
+    warm.dispose();
+    negated.dispose();
+    /** Sessions created by clamp(neg(x), lo, hi) for x of each size; checks every value. */
+    const newSessions = async (lo: number, hi: number): Promise<number[]> => {
+      const created: number[] = [];
+      for (const n of [3, 30, 300]) {
+        const x = values(n, n + lo);
+        const before = backend.stats().sessionsCreated;
+        const t = P.tensor(x, [n]);
+        const y = P.tidy(() => P.clamp(P.neg(t), lo, hi));
+        const got = await y.data();
+        created.push(backend.stats().sessionsCreated - before);
+        // The bounds are float32 values, so clamping in float64 gives the float32 result.
+        expect(got).toEqual(Float32Array.from(x, (v) => Math.min(Math.max(-v, lo), hi)));
+        t.dispose();
+        y.dispose();
+      }
+      return created;
+    };
+    // Bounds no other test uses: each distinct pair is one new Clip session, at its first size only.
+    expect(await newSessions(-0.375, 0.625), 'first bound pair').toEqual([1, 0, 0]);
+    expect(await newSessions(-0.125, 0.25), 'second bound pair').toEqual([1, 0, 0]);
+    expect(await newSessions(-0.375, 0.625), 'the first pair again').toEqual([0, 0, 0]);
+  });
+});
+
+describe('kernels', () => {
+  it('Clip with one bound leaves the infinities on the other side (an omitted ONNX bound is ±FLT_MAX)', async () => {
+    const x = P.tensor([-Infinity, -1, 0, 2, Infinity, NaN]);
+    const below = P.clamp(x, null, 1);
+    const above = P.clamp(x, 0, null);
+    expect(await below.data()).toEqual(Float32Array.from([-Infinity, -1, 0, 1, 1, NaN]));
+    expect(await above.data()).toEqual(Float32Array.from([0, 0, 0, 2, Infinity, NaN]));
+    for (const t of [x, below, above]) t.dispose();
   });
 });
 

@@ -31,7 +31,8 @@ async function sampleOf(what: string, sampleInput: unknown, dynamicBatch: boolea
   if (dynamicBatch && sampleInput.shape.length === 0) {
     throw new ValueError(`${what}: a rank-0 sampleInput has no batch axis; pass a batch, or { dynamicBatch: false }.`);
   }
-  return { values: (await sampleInput.data()).slice(), shape: [...sampleInput.shape], dtype: sampleInput.dtype };
+  // data() is a fresh copy (core's contract), and the trace takes it over.
+  return { values: await sampleInput.data(), shape: [...sampleInput.shape], dtype: sampleInput.dtype };
 }
 
 /** Export `module` in `format`; see exportOnnxQcdq and exportQonnx. */

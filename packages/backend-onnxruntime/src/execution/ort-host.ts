@@ -148,11 +148,12 @@ export class OrtHost {
     const entry = this.sessions.get(command.session);
     if (!entry) throw new Error(`session ${command.session} does not exist on the onnxruntime side`);
     const { kernelName } = entry;
+    const state = entry.state;
+    // A session still being created: run once it is (the queue holds the commands behind this one).
+    if (state instanceof Promise) return state.then(() => this.run(command));
     const feeds: Record<string, OrtTensor> = {};
     const inputs = this.inputsOf(command, kernelName);
     if (!inputs) return;
-    const state = entry.state;
-    if (state instanceof Promise) return state.then(() => this.run(command));
     if (isFailure(state)) {
       this.fail(command, state);
       return;

@@ -8,6 +8,7 @@
  */
 import type * as WorkerThreads from 'node:worker_threads';
 import type { DType, TypedArray } from '@parvus/core';
+import { bytesPerElement, typedArrayFor } from '@parvus/core';
 import type { OnnxruntimeFlavour, RuntimeOptions } from '../runtime.js';
 import { RuntimeUnavailableError, nodeBuiltin } from '../runtime.js';
 import type { Executor, FailureToError } from './executor.js';
@@ -30,8 +31,6 @@ import {
 const BATCH_SIZE = 32;
 /** The smallest synchronous-read buffer (room for an error message). */
 const MIN_SYNC_BYTES = 1 << 16;
-
-const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
 
 /**
  * The worker's entry: dist/execution/ort-worker.js beside this module. Run from the TypeScript
@@ -150,7 +149,7 @@ export class WorkerExecutor implements Executor {
 
   private readNow(id: number, dtype: DType, size: number): TypedArray {
     if (this.stopped) throw this.stopped;
-    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    const bytes = size * bytesPerElement(dtype);
     if (this.syncBuffer.byteLength < SYNC_DATA_OFFSET + bytes) {
       this.syncBuffer = new SharedArrayBuffer(Math.max(SYNC_DATA_OFFSET + bytes, 2 * this.syncBuffer.byteLength));
     }
@@ -172,7 +171,7 @@ export class WorkerExecutor implements Executor {
       const parsed = JSON.parse(new TextDecoder().decode(data.slice())) as Failure | string;
       throw state === SYNC_FAILURE ? this.toError(parsed as Failure) : new Error(parsed as string);
     }
-    const out = dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+    const out = typedArrayFor(dtype, size);
     new Uint8Array(out.buffer).set(data);
     return out;
   }

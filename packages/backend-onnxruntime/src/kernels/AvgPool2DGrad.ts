@@ -1,6 +1,6 @@
 import type { AvgPool2DGradAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { AvgPool2DGrad } from '@parvus/core';
-import { formatShape, pool2dOutputShape, sameShape } from '../shape.js';
+import { AvgPool2DGrad, formatShape } from '@parvus/core';
+import { pool2dOutputShape, sameShape } from '../shape.js';
 import { transposedPadding } from './conv-helpers.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 import { avgPoolDivisors } from './pool-helpers.js';

@@ -27,9 +27,8 @@ export const clipConfig: KernelConfig<ClipAttrs> = {
       build: (graph, [input]) => {
         let y = input as string;
         if (x.dtype === 'float32') {
-          const lo = min === -Infinity ? '' : graph.scalar('float32', min);
-          const hi = max === Infinity ? '' : graph.scalar('float32', max);
-          return [graph.op('Clip', [y, lo, hi])];
+          // Infinite bounds are written, not omitted: an omitted bound is ±FLT_MAX, which clips ±∞.
+          return [graph.op('Clip', [y, graph.scalar('float32', min), graph.scalar('float32', max)])];
         }
         // v < lo ⇔ v < ceil(lo) for an integer v; the result is lo stored as int32 (truncated).
         if (Math.ceil(min) > INT32_MIN) {

@@ -1,6 +1,6 @@
 import type { ConcatAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { Concat } from '@parvus/core';
-import { checkAxis, formatShape } from '../shape.js';
+import { Concat, formatShape } from '@parvus/core';
+import { checkAxis } from '../shape.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 /** Concatenation along one axis; empty pieces contribute nothing and are left out of the graph. */

@@ -1,6 +1,6 @@
 import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { Conv2DBackpropFilter } from '@parvus/core';
-import { conv2dOutputShape, formatShape, sameShape } from '../shape.js';
+import { Conv2DBackpropFilter, formatShape } from '@parvus/core';
+import { conv2dOutputShape, sameShape } from '../shape.js';
 import { onnxPads } from './conv-helpers.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
@@ -24,10 +24,10 @@ export const conv2DBackpropFilterConfig: KernelConfig<Conv2DBackpropFilterAttrs>
     const [o, cg, kh, kw] = filterShape;
     const [, , ho, wo] = yShape;
     const og = o / groups;
-    const key = attrsKey({ ...attrs, x: x.shape });
     return b.runGraph({
       kernelName: Conv2DBackpropFilter,
-      key,
+      // staticShapes puts x's and dy's shapes in the session's signature.
+      key: attrsKey(attrs),
       inputs: [x, dy],
       outputs: [{ shape: [...filterShape], dtype: 'float32' }],
       staticShapes: true,

@@ -1,6 +1,6 @@
 import type { Conv2DBackpropInputAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { Conv2DBackpropInput } from '@parvus/core';
-import { conv2dOutputShape, formatShape, sameShape } from '../shape.js';
+import { Conv2DBackpropInput, formatShape } from '@parvus/core';
+import { conv2dOutputShape, sameShape } from '../shape.js';
 import { transposedPadding } from './conv-helpers.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 

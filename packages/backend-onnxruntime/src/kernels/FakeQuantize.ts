@@ -1,6 +1,6 @@
 import type { FakeQuantizeAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { FakeQuantize } from '@parvus/core';
-import { broadcastShape, formatShape, sameShape } from '../shape.js';
+import { FakeQuantize, formatShape } from '@parvus/core';
+import { broadcastShape, sameShape } from '../shape.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FakeQuantizeGradAttrs, KernelConfig, TensorInfo } from '@parvus/core';
-import { FakeQuantizeGrad } from '@parvus/core';
-import { broadcastShape, formatShape, sameShape } from '../shape.js';
+import { FakeQuantizeGrad, formatShape } from '@parvus/core';
+import { broadcastShape, sameShape } from '../shape.js';
 import { BACKEND_NAME, FLOAT, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 /**

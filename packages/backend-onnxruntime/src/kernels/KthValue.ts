@@ -7,8 +7,9 @@ import { BACKEND_NAME, asOnnxruntime } from './kernel-helpers.js';
  * The k-th smallest along an axis and its index, with torch.kthvalue's order (NaN above every
  * number) and its index among ties: the one torch's quickselect lands on, which decides where a
  * percentile's gradient goes. That selection is a data-dependent sequence of swaps that no ONNX
- * graph expresses, so it runs as a host kernel (core's kthValueSelect on the values, where
- * onnxruntime holds them), in order with the sessions.
+ * graph expresses, so it runs as a host kernel where onnxruntime holds the values, in order with
+ * the sessions: host-kernels.ts's quickselect, which makes core's kthValueSelect's comparisons and
+ * swaps while moving each value with its index (test/host-kernels.test.ts checks the two agree).
  */
 export const kthValueConfig: KernelConfig<KthValueAttrs> = {
   kernelName: KthValue,

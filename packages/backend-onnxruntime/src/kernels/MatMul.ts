@@ -1,7 +1,7 @@
 import type { KernelConfig, MatMulAttrs, TensorInfo } from '@parvus/core';
-import { MatMul } from '@parvus/core';
+import { MatMul, formatShape } from '@parvus/core';
 import type { OnnxGraph } from '../graph/onnx-graph.js';
-import { broadcastShape, formatShape } from '../shape.js';
+import { broadcastShape } from '../shape.js';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 /** Swap the last two axes of a rank-`rank` value. */

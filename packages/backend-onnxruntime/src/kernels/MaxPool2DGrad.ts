@@ -1,6 +1,6 @@
 import type { KernelConfig, MaxPool2DGradAttrs, TensorInfo } from '@parvus/core';
-import { MaxPool2DGrad } from '@parvus/core';
-import { formatShape, pool2dOutputShape, sameShape } from '../shape.js';
+import { MaxPool2DGrad, formatShape } from '@parvus/core';
+import { pool2dOutputShape, sameShape } from '../shape.js';
 import { BACKEND_NAME, BOOL, FLOAT, INT64, UINT8, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 import { maxPoolAttributes } from './pool-helpers.js';
 

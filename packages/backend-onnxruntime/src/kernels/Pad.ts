@@ -1,6 +1,5 @@
 import type { KernelConfig, PadAttrs, TensorInfo } from '@parvus/core';
-import { Pad } from '@parvus/core';
-import { formatShape, sizeOfShape } from '../shape.js';
+import { Pad, formatShape, sizeOf } from '@parvus/core';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 /** Constant padding; an empty input pads to a tensor that is all constant (no graph needed). */
@@ -15,7 +14,7 @@ export const padConfig: KernelConfig<PadAttrs> = {
       paddings.every(([before, after]) => Number.isInteger(before) && Number.isInteger(after) && before >= 0 && after >= 0);
     if (!valid) throw new Error(`paddings ${JSON.stringify(paddings)} do not fit ${formatShape(x.shape)}`);
     const shape = x.shape.map((d, i) => d + (paddings[i] as [number, number])[0] + (paddings[i] as [number, number])[1]);
-    if (sizeOfShape(x.shape) === 0) return b.filledOutput(shape, x.dtype, constantValue);
+    if (sizeOf(x.shape) === 0) return b.filledOutput(shape, x.dtype, constantValue);
     if (paddings.every(([before, after]) => before === 0 && after === 0)) return b.alias(x);
     return b.runGraph({
       kernelName: Pad,

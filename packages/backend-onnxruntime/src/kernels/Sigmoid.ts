@@ -1,6 +1,5 @@
 import type { KernelConfig } from '@parvus/core';
-import { Sigmoid } from '@parvus/core';
-import { sizeOfShape } from '../shape.js';
+import { Sigmoid, sizeOf } from '@parvus/core';
 import { BACKEND_NAME, DOUBLE, FLOAT, unaryKernel } from './kernel-helpers.js';
 import { sleefExp } from './sleef-exp.js';
 
@@ -24,7 +23,7 @@ export const sigmoidConfig: KernelConfig = {
       const negated = graph.op('Neg', [x]);
       const sigmoidOf = (e: string): string => graph.op('Div', [one, graph.op('Add', [one, e])]);
       const vector = sigmoidOf(sleefExp(graph, negated));
-      const n = sizeOfShape(shape);
+      const n = sizeOf(shape);
       const vectorEnd = n - (n % BLOCK);
       if (vectorEnd === n) return vector;
       const tail = sigmoidOf(graph.op('Cast', [graph.op('Exp', [graph.op('Cast', [negated], { to: DOUBLE })])], { to: FLOAT }));

@@ -1,6 +1,5 @@
 import type { KernelConfig, SliceAttrs, TensorInfo } from '@parvus/core';
-import { Slice } from '@parvus/core';
-import { formatShape } from '../shape.js';
+import { Slice, formatShape } from '@parvus/core';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 export const sliceConfig: KernelConfig<SliceAttrs> = {

@@ -1,6 +1,5 @@
 import type { KernelConfig, TensorInfo, TransposeAttrs } from '@parvus/core';
-import { Transpose } from '@parvus/core';
-import { formatShape } from '../shape.js';
+import { Transpose, formatShape } from '@parvus/core';
 import { BACKEND_NAME, asOnnxruntime, attrsKey } from './kernel-helpers.js';
 
 export const transposeConfig: KernelConfig<TransposeAttrs> = {

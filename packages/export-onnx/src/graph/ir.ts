@@ -4,7 +4,7 @@
  */
 
 /** ONNX element types the exporter writes. */
-export type OnnxElementType = 'float32' | 'int32' | 'int64' | 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16';
+export type OnnxElementType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16';
 
 /** A dimension: a size, or a symbolic name (the batch). */
 export type Dimension = number | string;
@@ -146,9 +146,5 @@ export class Graph {
     };
     for (const node of this.nodes) visit(node);
     return order;
-  }
-
-  initializer(name: string): Initializer | undefined {
-    return this.initializers.find((i) => i.name === name);
   }
 }

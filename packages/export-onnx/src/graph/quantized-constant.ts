@@ -8,7 +8,7 @@
  * writer then finds whether the scale is per tensor or along one axis.
  */
 import { roundHalfEven } from '@parvus/backend-reference';
-import { sizeOf } from '@parvus/core';
+import { sizeOf, stridesOf } from '@parvus/core';
 import type { ModuleScope } from '../errors.js';
 
 export type QuantizedKind = 'int' | 'bipolar' | 'ternary';
@@ -28,20 +28,13 @@ export interface QuantizedConstant {
   readonly scope: ModuleScope | null;
 }
 
-/** Row-major strides. */
-function strides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) out[i] = (out[i + 1] as number) * (shape[i + 1] as number);
-  return out;
-}
-
 /** Values of a tensor of shape `from` broadcast (NumPy rules) to `to`, as float32 per element. */
 export function broadcastValues(values: ArrayLike<number>, from: readonly number[], to: readonly number[]): Float32Array {
   const out = new Float32Array(sizeOf(to));
   if (values.length === 1) return out.fill(values[0] as number);
   const offset = to.length - from.length;
-  const fromStrides = strides(from);
-  const toStrides = strides(to);
+  const fromStrides = stridesOf(from);
+  const toStrides = stridesOf(to);
   for (let i = 0; i < out.length; i++) {
     let source = 0;
     for (let axis = 0; axis < to.length; axis++) {
@@ -148,8 +141,8 @@ function gather(q: QuantizedConstant, index: Int32Array, shape: readonly number[
 /** Source positions of a transpose: out[i] = in[index[i]]. */
 export function transposeIndex(shape: readonly number[], perm: readonly number[]): { index: Int32Array; shape: number[] } {
   const outShape = perm.map((p) => shape[p] as number);
-  const inStrides = strides(shape);
-  const outStrides = strides(outShape);
+  const inStrides = stridesOf(shape);
+  const outStrides = stridesOf(outShape);
   const index = new Int32Array(sizeOf(shape));
   for (let i = 0; i < index.length; i++) {
     let source = 0;
@@ -164,8 +157,8 @@ export function transposeIndex(shape: readonly number[], perm: readonly number[]
 
 /** Source positions of a box slice. */
 export function sliceIndex(shape: readonly number[], begin: readonly number[], size: readonly number[]): { index: Int32Array; shape: number[] } {
-  const inStrides = strides(shape);
-  const outStrides = strides(size);
+  const inStrides = stridesOf(shape);
+  const outStrides = stridesOf(size);
   const index = new Int32Array(sizeOf(size));
   for (let i = 0; i < index.length; i++) {
     let source = 0;
@@ -206,7 +199,7 @@ export function granularity(shape: readonly number[], scale: Float32Array, zeroP
   const s0 = scale[0] as number;
   const z0 = zeroPoint[0] as number;
   if (scale.every((v) => v === s0) && zeroPoint.every((v) => v === z0)) return { axis: null, scale: s0, zeroPoint: z0 };
-  const axisStrides = strides(shape);
+  const axisStrides = stridesOf(shape);
   for (let axis = 0; axis < shape.length; axis++) {
     const n = shape[axis] as number;
     if (n === 1) continue;

@@ -42,7 +42,6 @@ export interface CallLowering {
 
 /** How a format writes quantizers. */
 export interface Dialect {
-  readonly format: 'qcdq' | 'qonnx';
   /** A FakeQuantize on the data path: returns the dequantized value's name. */
   quantize(ctx: LoweringContext, x: GraphValue, scale: ConstantData, zeroPoint: ConstantData, quantMin: number, quantMax: number): string;
   /** A quantized constant the data path uses: returns the (dequantized) value's name. */

@@ -21,6 +21,7 @@ import type { AttributeValue, Graph, Initializer, OnnxElementType, ValueInfo } f
 
 export const ELEMENT_TYPES: Record<OnnxElementType, TensorProto_DataType> = {
   float32: TensorProto_DataType.FLOAT,
+  float64: TensorProto_DataType.DOUBLE,
   int32: TensorProto_DataType.INT32,
   int64: TensorProto_DataType.INT64,
   bool: TensorProto_DataType.BOOL,
@@ -44,9 +45,10 @@ export function irVersionFor(opsetVersion: number): number {
 /** Little-endian bytes of the values in the element type (ONNX's raw_data). */
 function rawData(initializer: Initializer): Uint8Array<ArrayBuffer> {
   const { type, values } = initializer;
-  let array: Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array;
+  let array: Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array;
   switch (type) {
     case 'float32': array = Float32Array.from(values); break;
+    case 'float64': array = Float64Array.from(values); break;
     case 'int32': array = Int32Array.from(values); break;
     case 'int64': array = BigInt64Array.from(Array.from(values, (v) => BigInt(v))); break;
     case 'int8': array = Int8Array.from(values); break;

@@ -87,7 +87,6 @@ function quantizedConstant(ctx: LoweringContext, q: QuantizedConstant, hint: str
 }
 
 export const qcdqDialect: Dialect = {
-  format: 'qcdq',
   quantize,
   quantizedConstant,
 };

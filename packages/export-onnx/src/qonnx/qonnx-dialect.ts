@@ -151,7 +151,6 @@ function lowerCall(ctx: LoweringContext, call: ModuleCall): CallLowering | null 
 }
 
 export const qonnxDialect: Dialect = {
-  format: 'qonnx',
   quantize,
   quantizedConstant,
   lowerCall,

@@ -22,7 +22,7 @@ import type { ConstantData, QuantProxyOutput } from './trace.js';
 import { Trace } from './trace.js';
 import { TRACE_BACKEND, traceBackend } from './trace-backend.js';
 
-/** The example input of a trace, as host values. */
+/** The example input of a trace, as host values (withTrace stores `values` without copying them). */
 export interface SampleInput {
   values: Float32Array | Int32Array | Uint8Array;
   shape: readonly number[];
@@ -67,7 +67,7 @@ function proxyQuantizer(proxy: Module): unknown {
 }
 
 function hostValues(t: Tensor): ConstantData {
-  return { values: t.dataSync().slice(), shape: [...t.shape], dtype: t.dtype };
+  return { values: t.dataSync(), shape: [...t.shape], dtype: t.dtype };
 }
 
 /** Record what a quant proxy returned, when its scale, zero point and bit width are constants. */
@@ -136,7 +136,7 @@ export async function unreadableTensors(module: Module): Promise<Array<[Tensor, 
   const e = engine();
   const out: Array<[Tensor, TypedArray]> = [];
   for (const t of new Set([...module.parameters(), ...module.buffers()])) {
-    if (!t.isDisposed && !e.backendOf(t).readSync) out.push([t, (await t.data()).slice()]);
+    if (!t.isDisposed && !e.backendOf(t).readSync) out.push([t, await t.data()]);
   }
   return out;
 }
@@ -167,7 +167,7 @@ export function withTrace<T>(module: Module, sample: SampleInput, build: (trace:
     }
     return noGrad(() =>
       tidy(() => {
-        const input = e.makeTensor(sample.values.slice(), sample.shape, sample.dtype);
+        const input = e.makeTensor(sample.values, sample.shape, sample.dtype);
         trace.setInput(input);
         const result = module.forward(input);
         trace.outputs = outputTensors(result, rootScope).map((t) => ({ dataId: t.dataId, shape: [...t.shape], dtype: t.dtype }));

@@ -7,9 +7,10 @@ import type { Conv2DAttrs, Conv2DBackpropInputAttrs, MatMulAttrs } from '@parvus
 import type { AttributeValue } from '../../graph/ir.js';
 import type { KernelRecord, TracedValue } from '../../trace/trace.js';
 import type { GraphValue, LoweringContext } from '../context.js';
-import { isBatched } from '../batch.js';
+import { broadcastBatched, isBatched } from '../batch.js';
 import { elementwiseLowerings } from './elementwise.js';
 import type { KernelLowering } from './kernel-lowering.js';
+import { onnxPads } from './onnx-pads.js';
 
 function weight(ctx: LoweringContext, w: TracedValue, shape?: readonly number[]): string {
   if (ctx.isDynamic(w)) return shape ? ctx.fail('a 1-D convolution with a weight computed from the input is not supported') : ctx.value(w);
@@ -34,8 +35,7 @@ function convAttributes(attrs: Conv2DAttrs, kernel: readonly number[], oneDimens
   if (oneDimensional) {
     return { kernel_shape: [kernel[1] as number], strides: [strides[1]], pads: [pads[2], pads[3]], dilations: [dilations[1]], group: groups };
   }
-  // Core's pads are [top, bottom, left, right]; ONNX's are [top, left, bottom, right].
-  return { kernel_shape: [...kernel], strides: [...strides], pads: [pads[0], pads[2], pads[1], pads[3]], dilations: [...dilations], group: groups };
+  return { kernel_shape: [...kernel], strides: [...strides], pads: onnxPads(pads), dilations: [...dilations], group: groups };
 }
 
 const conv2D: KernelLowering = (ctx, record) => {
@@ -108,13 +108,7 @@ const matMul: KernelLowering = (ctx, record) => {
     const perm = lastTwoSwapped(v.shape.length);
     return ctx.isDynamic(v) ? ctx.node('Transpose', [ctx.value(v)], { perm }) : ctx.constant(v, { perm }, 'weight');
   };
-  const rank = out.shape.length;
-  const batched = [a, b].some((v) => v.shape.length === rank && isBatched(ctx, v));
-  if (batched) {
-    for (const v of [a, b]) {
-      if (v.shape.length === rank && !isBatched(ctx, v) && v.shape[0] !== 1) ctx.failBatch(`an operand of shape [${v.shape.join(', ')}] spans the batch axis`);
-    }
-  }
+  const batched = broadcastBatched(ctx, [a, b], out);
   ctx.define(out, ctx.node('MatMul', [transposed(a, transposeA), transposed(b, transposeB)]), { batched });
 };
 
