@@ -97,16 +97,21 @@ describe('DataLoader', () => {
 
   it("follows torch's draws: a base seed per epoch, then randperm from the loader's generator", () => {
     const { dataset, dispose } = tenExamples();
-    const expected = new Generator(7);
-    expected.random();
-    expected.random();
-    const order = randperm(10, expected);
-    expect(epoch(new DataLoader(dataset, { batchSize: 10, shuffle: true, generator: new Generator(7) }))).toEqual([order]);
-    // Without a generator: seeded from the default generator, so manualSeed reproduces it.
+    // Literal orders from torch 1.13: DataLoader(TensorDataset(torch.arange(10)), batch_size,
+    // shuffle=True, generator=torch.Generator().manual_seed(7)), two epochs each. The second epoch
+    // is only right if the first ended with RandomSampler's extra randperm draw.
+    const seeded = new DataLoader(dataset, { batchSize: 10, shuffle: true, generator: new Generator(7) });
+    expect(epoch(seeded)).toEqual([[1, 3, 5, 7, 9, 4, 6, 2, 8, 0]]);
+    expect(epoch(seeded)).toEqual([[5, 1, 6, 0, 9, 7, 8, 4, 3, 2]]);
+    const batched = new DataLoader(dataset, { batchSize: 3, shuffle: true, generator: new Generator(7) });
+    expect(epoch(batched)).toEqual([[1, 3, 5], [7, 9, 4], [6, 2, 8], [0]]);
+    expect(epoch(batched)).toEqual([[5, 1, 6], [0, 9, 7], [8, 4, 3], [2]]);
+    // Without a generator: seeded from the default generator (torch.manual_seed(3), then
+    // DataLoader(..., batch_size=10, shuffle=True) for two epochs in torch 1.13).
     manualSeed(3);
-    const first = epoch(new DataLoader(dataset, { batchSize: 10, shuffle: true }));
-    manualSeed(3);
-    expect(epoch(new DataLoader(dataset, { batchSize: 10, shuffle: true }))).toEqual(first);
+    const unseeded = new DataLoader(dataset, { batchSize: 10, shuffle: true });
+    expect(epoch(unseeded)).toEqual([[6, 2, 0, 1, 8, 3, 5, 4, 7, 9]]);
+    expect(epoch(unseeded)).toEqual([[3, 4, 0, 9, 6, 7, 1, 2, 5, 8]]);
     // Even an unshuffled epoch takes its base seed (two draws) from the default generator.
     manualSeed(3);
     epoch(new DataLoader(dataset, { batchSize: 4 }));
@@ -118,7 +123,9 @@ describe('DataLoader', () => {
     dispose();
   });
 
-  it('randperm is a permutation', () => {
+  it('randperm draws as torch.randperm and is a permutation', () => {
+    // torch.randperm(10, generator=torch.Generator().manual_seed(7)) in torch 1.13.
+    expect(randperm(10, new Generator(7))).toEqual([5, 0, 3, 4, 1, 7, 9, 6, 8, 2]);
     const g = new Generator(0);
     for (const n of [0, 1, 2, 17]) {
       expect(randperm(n, g).sort((p, q) => p - q)).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -153,6 +160,7 @@ describe('DataLoader', () => {
     expect(memory().numTensors).toBe(before);
     expect(() => new DataLoader(dataset, { batchSize: 0 })).toThrow(/'batchSize' must be a positive integer/);
     expect(() => new DataLoader(dataset, { batch_size: 2 } as never)).toThrow(/unknown option 'batch_size'/);
+    expect(() => new DataLoader(dataset, 4 as never)).toThrow(/DataLoader: expected one options object, e.g. new DataLoader\(dataset, \{ batchSize, /);
     expect(() => new DataLoader(dataset, { shuffle: 1 as never })).toThrow(/'shuffle' must be true or false/);
     const x = arange(3);
     expect(() => new DataLoader({ length: 3, get: () => [1] } as unknown as Dataset)).toThrow(/must describe its fields/);

@@ -373,14 +373,40 @@ describe('BatchNorm', () => {
 
   it('backpropagates through the batch statistics', () => {
     const bn = new BatchNorm1d({ numFeatures: 2 });
+    setParams(bn, { weight: [2, -0.5], bias: [0.3, 1] });
     const x = batch().requiresGrad_();
-    // d/dx of Σ (y · c) with c constant per column: the mean and variance terms cancel to 0.
-    tidy(() => bn.forward(x).sum().backward());
-    expectClose(values(x.grad as Tensor), [0, 0, 0, 0, 0, 0, 0, 0], 1e-5);
-    // d/dweight Σ y = Σ x̂ = 0; d/dbias Σ y = N.
-    expectClose(values(bn.weight?.grad as Tensor), [0, 0], 1e-5);
-    expect(values(bn.bias?.grad as Tensor)).toEqual([4, 4]);
+    // An uneven upstream gradient: with a constant one per channel the mean and variance terms
+    // cancel, so a detached mean or variance would go unnoticed.
+    const upstream = [[0.5, -1], [2, 0.25], [-1.5, 3], [0.75, -0.5]];
+    const dy = tensor(upstream);
+    tidy(() => bn.forward(x).backward(dy));
+    // The closed form, in float64 per channel c: x̂ = (x − μ)/σ with the biased variance,
+    // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), dγ = Σ dy · x̂, dβ = Σ dy.
+    const rows = [[1, 0], [2, 0], [3, 2], [4, 2]];
+    const gamma = [2, -0.5];
+    const dx = rows.map(() => [0, 0]);
+    const dGamma = [0, 0];
+    const dBeta = [0, 0];
+    for (let c = 0; c < 2; c++) {
+      const xs = rows.map((r) => r[c] as number);
+      const gs = upstream.map((r) => r[c] as number);
+      const n = xs.length;
+      const mu = xs.reduce((a, b) => a + b, 0) / n;
+      const sigma = Math.sqrt(xs.reduce((a, v) => a + (v - mu) ** 2, 0) / n + 1e-5);
+      const xHat = xs.map((v) => (v - mu) / sigma);
+      const meanG = gs.reduce((a, b) => a + b, 0) / n;
+      const meanGX = gs.reduce((a, g, i) => a + g * (xHat[i] as number), 0) / n;
+      xs.forEach((_, i) => {
+        (dx[i] as number[])[c] = ((gamma[c] as number) / sigma) * ((gs[i] as number) - meanG - (xHat[i] as number) * meanGX);
+      });
+      dGamma[c] = gs.reduce((a, g, i) => a + g * (xHat[i] as number), 0);
+      dBeta[c] = gs.reduce((a, b) => a + b, 0);
+    }
+    expectClose(values(x.grad as Tensor), dx.flat(), 1e-5);
+    expectClose(values(bn.weight?.grad as Tensor), dGamma, 1e-5);
+    expectClose(values(bn.bias?.grad as Tensor), dBeta, 1e-6);
     x.dispose();
+    dy.dispose();
     bn.dispose();
   });
 

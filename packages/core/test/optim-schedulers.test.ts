@@ -42,6 +42,8 @@ describe('StepLR', () => {
     expect(() => new StepLR(optimizer([1]), { stepSize: 1, lastEpoch: 3 })).toThrow(/param 'initialLr' is not specified in paramGroups\[0\] when resuming/);
     expect(() => new StepLR(optimizer([1]), { stepSize: 0 })).toThrow(/'stepSize' must be an integer ≥ 1/);
     expect(() => new StepLR(optimizer([1]), { stepSize: 1, gama: 0.1 } as never)).toThrow(/StepLR: unknown option 'gama'/);
+    expect(() => new StepLR(optimizer([1]), {} as never)).toThrow(/StepLR: option 'stepSize' is required/);
+    expect(() => new StepLR(optimizer([1]), undefined as never)).toThrow(/StepLR: expected one options object, e.g. new StepLR\(optimizer, \{ stepSize, gamma, lastEpoch \}\)/);
   });
 });
 
@@ -69,5 +71,6 @@ describe('CosineAnnealingLR', () => {
 
   it('validates tMax', () => {
     expect(() => new CosineAnnealingLR(optimizer([1]), { tMax: 0 })).toThrow(/'tMax' must be an integer ≥ 1/);
+    expect(() => new CosineAnnealingLR(optimizer([1]), { etaMin: 0.1 } as never)).toThrow(/CosineAnnealingLR: option 'tMax' is required/);
   });
 });

@@ -16,16 +16,10 @@ const PAIRS: ReadonlyArray<[brevitas: string, parvus: string]> = [
 ];
 
 describe('Brevitas ↔ Parvus state-dict keys', () => {
+  // Both directions of each pair, so each key also round-trips.
   it.each(PAIRS)('%s ↔ %s', (brevitas, parvus) => {
     expect(brevitasToParvusKey(brevitas)).toBe(parvus);
     expect(parvusToBrevitasKey(parvus)).toBe(brevitas);
-  });
-
-  it('round-trips both ways', () => {
-    for (const [brevitas, parvus] of PAIRS) {
-      expect(parvusToBrevitasKey(brevitasToParvusKey(brevitas))).toBe(brevitas);
-      expect(brevitasToParvusKey(parvusToBrevitasKey(parvus))).toBe(parvus);
-    }
   });
 
   it('keeps an underscore before a digit, so layer_2 and layer2 stay distinct', () => {

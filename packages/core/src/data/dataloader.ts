@@ -4,6 +4,7 @@ import { ShapeError, ValueError } from '../errors/errors.js';
 import type { TypedArray } from '../kernels/tensor-info.js';
 import { sizeOf, typedArrayFor } from '../kernels/tensor-info.js';
 import { Generator, getDefaultGenerator } from '../random/generator.js';
+import { checkOptionKeys } from '../util/options.js';
 import { formatShape } from '../util/shape.js';
 import type { Dataset, FieldSpec, FieldValue } from './dataset.js';
 import { randomSeedLow32, randperm } from './sampler.js';
@@ -41,10 +42,7 @@ export class DataLoader implements Iterable<Tensor[]> {
   private readonly fieldSizes: number[];
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new ValueError('DataLoader: options must be an object.');
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new ValueError(`DataLoader: unknown option '${key}'. Known options: ${OPTION_KEYS.join(', ')}.`);
-    }
+    checkOptionKeys('DataLoader', options, OPTION_KEYS, [], `new DataLoader(dataset, { ${OPTION_KEYS.join(', ')} })`);
     if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length) || dataset.length < 0) {
       throw new ValueError('DataLoader: the dataset must have an integer `length` and a `get(index)` method.');
     }
@@ -80,30 +78,20 @@ export class DataLoader implements Iterable<Tensor[]> {
     const n = this.dataset.length;
     // torch's _BaseDataLoaderIter takes an int64 base seed from the loader's generator.
     randomSeedLow32(this.generator ?? getDefaultGenerator());
-    let order: number[] | null = null;
-    let afterEpoch = (): void => {};
-    const indices = (): number[] => {
-      if (order) return order;
-      if (!this.shuffle) {
-        order = Array.from({ length: n }, (_, i) => i);
-      } else if (this.generator) {
-        const generator = this.generator;
-        order = randperm(n, generator);
-        // RandomSampler ends with randperm(n)[:0] once exhausted, which still draws.
-        afterEpoch = () => void randperm(n, generator);
-      } else {
-        order = randperm(n, new Generator(randomSeedLow32(getDefaultGenerator())));
-      }
-      return order;
-    };
+    const order = this.order(n);
     const full = Math.floor(n / this.batchSize);
-    for (let b = 0; b < full; b++) {
-      yield this.batch(indices().slice(b * this.batchSize, (b + 1) * this.batchSize));
-    }
-    const rest = n - full * this.batchSize;
-    indices();
-    afterEpoch();
-    if (rest > 0 && !this.dropLast) yield this.batch(indices().slice(full * this.batchSize));
+    for (let b = 0; b < full; b++) yield this.batch(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
+    // RandomSampler ends with randperm(n)[:0] once exhausted, which still draws from the generator.
+    if (this.shuffle && this.generator) randperm(n, this.generator);
+    if (n > full * this.batchSize && !this.dropLast) yield this.batch(order.slice(full * this.batchSize));
+  }
+
+  /** The epoch's example order (RandomSampler's first permutation, when shuffling). */
+  private order(n: number): number[] {
+    if (!this.shuffle) return Array.from({ length: n }, (_, i) => i);
+    if (this.generator) return randperm(n, this.generator);
+    // Without a generator, RandomSampler seeds a fresh one from the default generator.
+    return randperm(n, new Generator(randomSeedLow32(getDefaultGenerator())));
   }
 
   /** One tensor per field for the examples `indices`. */

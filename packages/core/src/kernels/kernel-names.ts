@@ -107,8 +107,8 @@ export interface ArgMaxAttrs { axis: number; keepDims: boolean }
 /**
  * The k-th smallest value along one axis (1-indexed k, as torch.kthvalue), and its index (int32).
  * NaN sorts above every number. Outputs: [values, indices]. With ties the index is the one torch's
- * CPU quickselect lands on (median-of-three pivot, Hoare partition; see the reference backend's
- * kth-value.ts): gradients flow to that element, so Brevitas's percentile statistics depend on it.
+ * CPU quickselect lands on (median-of-three pivot, Hoare partition; see kernels/kth-value-select.ts,
+ * which backends call): gradients flow to that element, so Brevitas's percentile statistics depend on it.
  */
 export const KthValue = 'KthValue';
 export type KthValueInputs = [x: TensorInfo];

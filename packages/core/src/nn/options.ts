@@ -3,43 +3,13 @@
  * and the Python formatting that PyTorch's module reprs use.
  */
 import { ValueError } from '../errors/errors.js';
+import { describeValue as describe } from '../util/options.js';
 
 /** A number or a pair of numbers, as PyTorch's `_pair` accepts. */
 export type IntOrPair = number | readonly [number, number];
 
-/**
- * Throw on an options value that is not a plain object, on unknown keys and on missing required
- * keys. `what` names the class (`Conv2d`), so the message says where the bad option went.
- */
-export function checkOptionKeys(
-  what: string,
-  options: unknown,
-  known: readonly string[],
-  required: readonly string[] = [],
-): void {
-  if (options === undefined && required.length === 0) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${what}: expected one options object, e.g. new ${what}({ ${known.join(', ')} }), got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${what}: unknown option '${key}'. Known options: ${known.length > 0 ? known.join(', ') : 'none'}.`,
-      );
-    }
-  }
-  for (const key of required) {
-    if ((options as Record<string, unknown>)[key] === undefined) {
-      throw new ValueError(`${what}: option '${key}' is required.`);
-    }
-  }
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array [${value.map(String).join(', ')}]`;
-  if (typeof value === 'string') return `'${value}'`;
-  return String(value);
-}
+// Moved to util/ (optimizers and the DataLoader check their options too); re-exported here.
+export { checkOptionKeys } from '../util/options.js';
 
 function isInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);

@@ -7,8 +7,6 @@ import { getDefaultGenerator } from '../random/generator.js';
 import { mul } from './binary.js';
 import { assertFloat } from './operands.js';
 
-const TWO_POW_24 = 16777216;
-
 /**
  * Training-mode dropout (torch.nn.functional.dropout with training=True): input · noise, noise =
  * bernoulli(1 − p) / (1 − p) in float32 as torch computes it. The mask comes from core's Generator
@@ -23,8 +21,7 @@ export const dropout = op('dropout', (input: Tensor, p: number, generator: Gener
   const scale = p === 1 ? 0 : Math.fround(1 / keep);
   const noise = new Float32Array(input.size);
   for (let i = 0; i < noise.length; i++) {
-    const u = (generator.random() % TWO_POW_24) / TWO_POW_24;
-    noise[i] = u < keep ? scale : 0;
+    noise[i] = generator.uniformFloat32() < keep ? scale : 0;
   }
   return mul(input, engine().makeTensor(noise, input.shape, 'float32'));
 });

@@ -52,7 +52,8 @@ export const fakeQuantize = op('fakeQuantize', (x: Tensor, scale: TensorLike, ze
   const attrs: k.FakeQuantizeAttrs = { quantMin, quantMax };
   const straightThrough = options.clamp === 'straight-through';
   const fused = hasKernel(k.FakeQuantize, e.backendName);
-  if (fused && !straightThrough) return e.runKernel(k.FakeQuantize, [x, s, zp], attrs);
+  // Recorded by hand: the composite's own steps are not what autograd should see, and the
+  // straight-through clamp is not a kernel.
   const out = e.withoutGrad(() => (fused ? e.runKernel(k.FakeQuantize, [x, s, zp], attrs) : fakeQuantizeComposite(x, s, zp, quantMin, quantMax)));
   if (e.gradEnabled) recordKernel(straightThrough ? FAKE_QUANTIZE_STE_CLAMP : k.FakeQuantize, [x, s, zp], [out], attrs);
   return out;
@@ -67,7 +68,8 @@ export function fakeQuantizeGradComposite(dy: Tensor, x: Tensor, scale: Tensor, 
   const r = round(add(scaled, zeroPoint));
   const c = clamp(r, quantMin, quantMax);
   const m = straightThroughClamp ? null : cast(logicalAnd(greaterEqual(r, quantMin), lessEqual(r, quantMax)), 'float32');
-  if (m === null) return [mul(dy, 1), mul(dy, sub(sub(c, zeroPoint), scaled)), zerosLike(dy)];
+  // dx = dy: a view, so that it is a tensor of its own (callers dispose the parts they don't need).
+  if (m === null) return [engine().makeView(dy, dy.shape), mul(dy, sub(sub(c, zeroPoint), scaled)), zerosLike(dy)];
   return [mul(dy, m), mul(dy, sub(sub(c, zeroPoint), mul(m, scaled))), mul(mul(dy, scale), sub(m, 1))];
 }
 

@@ -8,7 +8,8 @@ import { ShapeError, ValueError } from '../errors/errors.js';
 import { formatShape } from '../util/shape.js';
 import { tensor } from './creation.js';
 import { add, mul } from './binary.js';
-import { broadcastTo, concat, narrow, reshape } from './shape.js';
+import { gatherSlices } from './gather-slices.js';
+import { broadcastTo, reshape } from './shape.js';
 
 export interface InterpolateOptions {
   size?: number | readonly [number, number];
@@ -57,19 +58,6 @@ function linearAxis(inSize: number, outSize: number, scale: number, alignCorners
   return { i0, i1, w0, w1 };
 }
 
-/** x with `axis` re-indexed by `indices` (a gather built from contiguous runs). */
-function gather(x: Tensor, axis: number, indices: readonly number[]): Tensor {
-  const pieces: Tensor[] = [];
-  let start = 0;
-  while (start < indices.length) {
-    let end = start + 1;
-    while (end < indices.length && indices[end] === (indices[end - 1] as number) + 1) end++;
-    pieces.push(narrow(x, axis, indices[start] as number, end - start));
-    start = end;
-  }
-  return concat(pieces, axis);
-}
-
 /**
  * Bilinear interpolation in torch's order: along the width first (x[w0]·λ0 + x[w1]·λ1), then
  * along the height, each product and sum rounded to float32, so results match torch bit for bit.
@@ -79,10 +67,10 @@ function bilinear(x: Tensor, h: { inSize: number; outSize: number; scale: number
   const ha = linearAxis(h.inSize, h.outSize, h.scale, alignCorners);
   const ww0 = tensor(wa.w0, [w.outSize]);
   const ww1 = tensor(wa.w1, [w.outSize]);
-  const rows = add(mul(gather(x, 3, wa.i0), ww0), mul(gather(x, 3, wa.i1), ww1));
+  const rows = add(mul(gatherSlices(x, 3, wa.i0), ww0), mul(gatherSlices(x, 3, wa.i1), ww1));
   const hw0 = tensor(ha.w0, [h.outSize, 1]);
   const hw1 = tensor(ha.w1, [h.outSize, 1]);
-  return add(mul(gather(rows, 2, ha.i0), hw0), mul(gather(rows, 2, ha.i1), hw1));
+  return add(mul(gatherSlices(rows, 2, ha.i0), hw0), mul(gatherSlices(rows, 2, ha.i1), hw1));
 }
 
 /** Nearest along one axis: output index d takes input floor(d · scale). */
@@ -97,9 +85,8 @@ function nearestAxis(x: Tensor, axis: number, inSize: number, outSize: number, s
     shape[axis] = outSize;
     return reshape(broadcastTo(reshape(x, expandedShape), target), shape);
   }
-  const pieces: Tensor[] = [];
-  for (let d = 0; d < outSize; d++) pieces.push(narrow(x, axis, Math.min(Math.floor(d * scale), inSize - 1), 1));
-  return concat(pieces, axis);
+  const indices = Array.from({ length: outSize }, (_, d) => Math.min(Math.floor(d * scale), inSize - 1));
+  return gatherSlices(x, axis, indices, true);
 }
 
 export const interpolate = op('interpolate', (x: Tensor, options: InterpolateOptions): Tensor => {

@@ -13,19 +13,10 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-type Category = 'bool' | 'int' | 'float';
-
-function categoryOf(dtype: DType): Category {
-  return dtype === 'float32' ? 'float' : dtype === 'int32' ? 'int' : 'bool';
-}
-
-const CATEGORY_RANK: Record<Category, number> = { bool: 0, int: 1, float: 2 };
-const DEFAULT_DTYPE: Record<Category, DType> = { bool: 'bool', int: 'int32', float: 'float32' };
-
-/** The category of a plain JS value (PyTorch's "weak" Python scalars), or null for a tensor. */
-function scalarCategory(value: TensorLike): Category | null {
+/** The dtype of a plain JS value (PyTorch's "weak" Python scalars), or null for anything else. */
+function scalarDType(value: TensorLike): DType | null {
   if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int32' : 'float32';
   return null;
 }
 
@@ -40,25 +31,19 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
  * belongs to a higher category (2 with a bool tensor gives int32, 0.5 with an int32 gives float32).
  */
 export function binaryOperands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const ta0 = a instanceof Tensor ? a : null;
-  const tb0 = b instanceof Tensor ? b : null;
-  let dtype: DType;
-  if (ta0 && tb0) {
-    dtype = promoteTypes(ta0.dtype, tb0.dtype);
-  } else {
-    const tensorDType = ta0?.dtype ?? tb0?.dtype ?? null;
-    const scalars = [scalarCategory(a), scalarCategory(b)].filter((c): c is Category => c !== null);
-    const scalar = scalars.reduce<Category | null>((best, c) => (best === null || CATEGORY_RANK[c] > CATEGORY_RANK[best] ? c : best), null);
-    if (tensorDType === null) {
-      // Two plain values: booleans stay bool, numbers compute in float32.
-      dtype = scalar === 'bool' ? 'bool' : 'float32';
-    } else if (scalar !== null && CATEGORY_RANK[scalar] > CATEGORY_RANK[categoryOf(tensorDType)]) {
-      dtype = DEFAULT_DTYPE[scalar];
-    } else {
-      dtype = tensorDType;
-    }
-  }
+  const dtype = operandsDType(a, b);
   return [castTo(asTensor(a, dtype), dtype), castTo(asTensor(b, dtype), dtype)];
+}
+
+function operandsDType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  const sa = scalarDType(a);
+  const sb = scalarDType(b);
+  const scalar = sa === null ? sb : sb === null ? sa : promoteTypes(sa, sb);
+  const tensor = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+  // Two plain values: booleans stay bool, numbers compute in float32.
+  if (tensor === null) return scalar === 'bool' ? 'bool' : 'float32';
+  return scalar === null ? tensor.dtype : promoteTypes(tensor.dtype, scalar);
 }
 
 function asTensor(value: TensorLike, dtype: DType): Tensor {

@@ -6,6 +6,7 @@ import { ShapeError, ValueError } from '../errors/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis } from '../util/shape.js';
 import { div } from './binary.js';
 import { castTo } from './operands.js';
+import { reshape } from './shape.js';
 
 function reduce(kernelName: typeof k.Sum | typeof k.Max | typeof k.Min, x: Tensor, axes: number | readonly number[] | undefined, keepDims: boolean): Tensor {
   const normalized = normalizeAxes(axes, x.rank);
@@ -53,9 +54,10 @@ export const argmax = op('argmax', (x: Tensor, axis?: number, keepDims = false):
 /** The k-th smallest value (1-indexed) along `axis` and its index (torch.kthvalue). */
 export const kthValue = op('kthValue', (x: Tensor, kth: number, axis = -1, keepDims = false): { values: Tensor; indices: Tensor } => {
   if (x.rank === 0) {
-    // A scalar is its own only element (torch.kthvalue(scalar, 1)).
-    const { values, indices } = kthValue(engine().makeView(x, [1]), kth, 0, false);
-    return { values: engine().makeView(values, []), indices: engine().makeView(indices, []) };
+    // A scalar is its own only element (torch.kthvalue(scalar, 1)). reshape records the gradient;
+    // the outputs of the [1] case already have shape [] and are returned as they are, since the
+    // KthValue gradient reads its indices output.
+    return kthValue(reshape(x, [1]), kth, 0, false);
   }
   const a = normalizeAxis(axis, x.rank);
   const dim = x.shape[a] as number;

@@ -1,7 +1,9 @@
 import { engine } from '../engine/engine.js';
 import { op } from '../engine/op.js';
 import type { Tensor } from '../engine/tensor.js';
+import { customOp } from '../autograd/custom-op.js';
 import { recordKernel } from '../autograd/record.js';
+import { reduceToShape } from '../gradients/broadcast-grad.js';
 import * as k from '../kernels/kernel-names.js';
 import { sizeOf } from '../kernels/tensor-info.js';
 import { DTypeError, ShapeError, ValueError } from '../errors/errors.js';
@@ -12,6 +14,9 @@ import { where } from './selection.js';
 
 /** Engine-level op name under which reshape is recorded for autograd (it is not a kernel). */
 export const RESHAPE = 'Reshape';
+
+/** Name under which broadcastTo is recorded for autograd (it is not a kernel). */
+const BROADCAST_TO = 'BroadcastTo';
 
 /** Resolve one -1 in `shape` against `size`. */
 export function inferReshape(shape: readonly number[], size: number, from: readonly number[]): number[] {
@@ -201,6 +206,10 @@ export const broadcastTo = op('broadcastTo', (x: Tensor, shape: readonly number[
       throw new ShapeError(`Cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}.`);
     }
   });
-  // where() broadcasts all three operands and copies values exactly (−0 and bool included).
-  return where(full(shape, true, 'bool'), x, x);
+  // where() broadcasts all three operands and copies values exactly (−0 and bool included). The
+  // gradient is torch's sum_to_size: dy summed over the broadcast dimensions (one Sum), not the
+  // gradient where() would record (two Wheres, two Sums and an Add).
+  return customOp(BROADCAST_TO, [x], () => where(full(shape, true, 'bool'), x, x), (dy, [input]) => [
+    reduceToShape(dy, (input as Tensor).shape),
+  ]);
 });

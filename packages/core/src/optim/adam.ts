@@ -75,7 +75,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       }
       const denom = add(div(sqrt(secondMoment), biasCorrection2Sqrt), eps);
       // torch's addcdiv_(m, denom, value=−stepSize) evaluates (value·m)/denom.
-      this.setParam(p, sub(param, div(mul(expAvg, stepSize), denom)));
+      p.assign(sub(param, div(mul(expAvg, stepSize), denom)));
     }
   }
 }

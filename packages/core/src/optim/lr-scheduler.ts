@@ -5,7 +5,7 @@
  */
 import { ValueError } from '../errors/errors.js';
 import type { BaseOptimizerOptions, Optimizer } from './optimizer.js';
-import { withDefaults } from './optimizer.js';
+import { checkOptionKeys } from '../util/options.js';
 
 export interface LRSchedulerStateDict {
   lastEpoch: number;
@@ -64,6 +64,11 @@ export abstract class LRScheduler {
   }
 }
 
+/** A scheduler's options: known keys only, and the one without a default given. */
+function checkSchedulerOptions(what: string, options: unknown, known: readonly string[], required: string): void {
+  checkOptionKeys(what, options, known, [required], `new ${what}(optimizer, { ${known.join(', ')} })`);
+}
+
 export interface StepLROptions {
   /** Epochs between decays. */
   stepSize: number;
@@ -79,12 +84,13 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: Optimizer<BaseOptimizerOptions>, options: StepLROptions) {
-    const o = withDefaults('StepLR', { stepSize: NaN, gamma: 0.1, lastEpoch: -1 }, options);
-    super('StepLR', optimizer, o.lastEpoch);
-    if (!Number.isInteger(o.stepSize) || o.stepSize < 1) throw new ValueError(`StepLR: option 'stepSize' must be an integer ≥ 1, got ${String(options.stepSize)}.`);
-    if (typeof o.gamma !== 'number' || !Number.isFinite(o.gamma)) throw new ValueError(`StepLR: option 'gamma' must be a finite number, got ${String(o.gamma)}.`);
-    this.stepSize = o.stepSize;
-    this.gamma = o.gamma;
+    checkSchedulerOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch'], 'stepSize');
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = options;
+    super('StepLR', optimizer, lastEpoch);
+    if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`StepLR: option 'stepSize' must be an integer ≥ 1, got ${String(stepSize)}.`);
+    if (typeof gamma !== 'number' || !Number.isFinite(gamma)) throw new ValueError(`StepLR: option 'gamma' must be a finite number, got ${String(gamma)}.`);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
     this.step();
   }
 
@@ -111,12 +117,13 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
 
   constructor(optimizer: Optimizer<BaseOptimizerOptions>, options: CosineAnnealingLROptions) {
-    const o = withDefaults('CosineAnnealingLR', { tMax: NaN, etaMin: 0, lastEpoch: -1 }, options);
-    super('CosineAnnealingLR', optimizer, o.lastEpoch);
-    if (!Number.isInteger(o.tMax) || o.tMax < 1) throw new ValueError(`CosineAnnealingLR: option 'tMax' must be an integer ≥ 1, got ${String(options.tMax)}.`);
-    if (typeof o.etaMin !== 'number' || !Number.isFinite(o.etaMin)) throw new ValueError(`CosineAnnealingLR: option 'etaMin' must be a finite number, got ${String(o.etaMin)}.`);
-    this.tMax = o.tMax;
-    this.etaMin = o.etaMin;
+    checkSchedulerOptions('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch'], 'tMax');
+    const { tMax, etaMin = 0, lastEpoch = -1 } = options;
+    super('CosineAnnealingLR', optimizer, lastEpoch);
+    if (!Number.isInteger(tMax) || tMax < 1) throw new ValueError(`CosineAnnealingLR: option 'tMax' must be an integer ≥ 1, got ${String(tMax)}.`);
+    if (typeof etaMin !== 'number' || !Number.isFinite(etaMin)) throw new ValueError(`CosineAnnealingLR: option 'etaMin' must be a finite number, got ${String(etaMin)}.`);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
     this.step();
   }
 

@@ -9,6 +9,7 @@ import { Tensor } from '../engine/tensor.js';
 import { ValueError } from '../errors/errors.js';
 import { zerosLike } from '../ops/creation.js';
 import { detach } from '../ops/selection.js';
+import { checkOptionKeys } from '../util/options.js';
 import { formatShape, shapesEqual } from '../util/shape.js';
 
 /** The hyperparameters every optimizer has. */
@@ -72,11 +73,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
       throw new ValueError(`${this.what}: a parameter group must be an object with 'params'.`);
     }
     const { params, ...rest } = input;
-    for (const key of Object.keys(rest)) {
-      if (!(key in this.defaults) && key !== 'initialLr') {
-        throw new ValueError(`${this.what}: unknown option '${key}' in a parameter group. Known options: ${Object.keys(this.defaults).join(', ')}.`);
-      }
-    }
+    checkOptionKeys(`${this.what} parameter group`, rest, [...Object.keys(this.defaults), 'initialLr']);
     const tensors = params instanceof Tensor ? [params] : [...params];
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     const own = new Set<Tensor>();
@@ -125,11 +122,6 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
           this.updateGroup(group);
         }
       }));
-  }
-
-  /** Replace the parameter's value (under noGrad), keeping the same Tensor object. */
-  protected setParam(param: Tensor, value: Tensor): void {
-    param.assign(value);
   }
 
   /** Set state `name` of `param` to `value`: a kept tensor the optimizer owns. */
@@ -199,7 +191,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
       }
     }
     // Checks done: replace everything.
-    this.disposeState();
+    this.dispose();
     groups.forEach((saved, g) => {
       const { params: _params, ...options } = saved;
       Object.assign(this.paramGroups[g] as ParamGroup<O>, options);
@@ -210,17 +202,15 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
     }
   }
 
-  /** Free the state tensors (the optimizer can still step: state is recreated). */
-  disposeState(): void {
+  /**
+   * Free the optimizer's state tensors (parameters belong to their module). The optimizer can
+   * still step afterwards: state is recreated.
+   */
+  dispose(): void {
     for (const paramState of this.state.values()) {
       for (const value of Object.values(paramState)) if (value instanceof Tensor) value.dispose();
     }
     this.state.clear();
-  }
-
-  /** Free the optimizer's state tensors (parameters belong to their module). */
-  dispose(): void {
-    this.disposeState();
   }
 }
 
@@ -232,16 +222,14 @@ export function checkNonNegative(what: string, name: string, value: unknown): vo
 }
 
 /**
- * The defaults overridden by the options that are set, after checking that every key is one of
- * `defaults`' (an unknown option is an error, naming the known ones).
+ * An optimizer's defaults overridden by the options that are set, after checking that every key
+ * is one of `defaults`' (an unknown option is an error, naming the known ones).
  */
 export function withDefaults<O extends object>(what: string, defaults: O, options: Partial<O>): O {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${what}: options must be an object.`);
+  const known = Object.keys(defaults);
+  checkOptionKeys(what, options, known, [], `new ${what}(params, { ${known.join(', ')} })`);
   const out = { ...defaults };
-  for (const [key, value] of Object.entries(options)) {
-    if (!(key in defaults)) {
-      throw new ValueError(`${what}: unknown option '${key}'. Known options: ${Object.keys(defaults).join(', ')}.`);
-    }
+  for (const [key, value] of Object.entries(options ?? {})) {
     if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   }
   return out;

@@ -53,7 +53,7 @@ export class SGD extends Optimizer<SGDOptions> {
         this.setState(p, 'momentumBuffer', buffer);
         d = nesterov ? add(d, mul(buffer, momentum)) : buffer;
       }
-      this.setParam(p, sub(p, mul(d, lr)));
+      p.assign(sub(p, mul(d, lr)));
     }
   }
 }

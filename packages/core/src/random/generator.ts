@@ -94,24 +94,6 @@ export class Generator {
     }
     return out;
   }
-
-  /** An integer uniform in [low, high) (for shuffling; not torch's randint stream). */
-  integer(low: number, high: number): number {
-    const range = high - low;
-    if (range <= 0) throw new RangeError(`integer(): empty range [${low}, ${high}).`);
-    return low + Math.floor(this.uniformFloat64() * range);
-  }
-
-  /** Shuffle in place (Fisher–Yates). */
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = this.integer(0, i + 1);
-      const tmp = items[i] as T;
-      items[i] = items[j] as T;
-      items[j] = tmp;
-    }
-    return items;
-  }
 }
 
 const TWO_PI_FLOAT32 = Math.fround(2 * Math.PI);
