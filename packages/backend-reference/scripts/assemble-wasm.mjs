@@ -1,7 +1,7 @@
 // Assembles the WebAssembly modules of src/wasm (gemm.wat, fake-quantize.wat) into TypeScript
 // modules that hold their bytes as base64 (gemm-module.ts, fake-quantize-module.ts), so the package
 // needs no wasm toolchain at run time. Runs before tsc in `build`; the output is committed and
-// deterministic, and the tests (gemm.test.ts, fake-quantize.test.ts) check that it matches the .wat files.
+// deterministic, and a test (gemm.test.ts) checks that it matches the .wat files.
 // Usage: node scripts/assemble-wasm.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -283,7 +283,7 @@ describe.each(implementations)('convolution through gemm (%s)', (which) => {
 });
 
 describe('the wasm module', () => {
-  it('is the assembly of src/wasm/gemm.wat (node scripts/assemble-wasm.mjs --check)', () => {
+  it('is the assembly of src/wasm/gemm.wat, as fake-quantize-module.ts is of fake-quantize.wat (node scripts/assemble-wasm.mjs --check)', () => {
     const script = fileURLToPath(new URL('../scripts/assemble-wasm.mjs', import.meta.url));
     const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');

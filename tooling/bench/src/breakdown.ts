@@ -5,6 +5,7 @@
  * core's ops (and, for asynchronous backends, kernel time is dispatch time only).
  */
 import * as P from '@parvus/core';
+import type { LeNet5Variant } from './lenet5.js';
 import { COLLECT_STATS_STEPS, createLeNet5Bench } from './lenet5.js';
 
 export interface KernelShare {
@@ -17,8 +18,7 @@ export interface KernelShare {
 
 export interface Breakdown {
   backend: string;
-  /** Which LeNet-5: 'float' or 'w4a4'. */
-  variant: 'float' | 'w4a4';
+  variant: LeNet5Variant;
   steps: number;
   msPerStep: number;
   kernels: KernelShare[];
@@ -26,7 +26,7 @@ export interface Breakdown {
   outsideKernelsMsPerStep: number;
 }
 
-export function trainStepBreakdown(backend: string, steps = 20, variant: 'float' | 'w4a4' = 'float'): Breakdown {
+export function trainStepBreakdown(backend: string, steps = 20, variant: LeNet5Variant = 'float'): Breakdown {
   const names = P.getKernelsForBackend(backend);
   const originals = new Map<string, P.KernelFunc<never>>();
   const time = new Map<string, number>();

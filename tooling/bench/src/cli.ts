@@ -1,23 +1,26 @@
 /**
- * `pnpm bench [--json [file]] [--breakdown] [--backend a,b]`: kernel and training figures per installed
- * backend (or only the named ones),
- * the host copy floor and PyTorch's figures from the same run, with ratios (to PyTorch, and to
- * Brevitas as estimated from PyTorch's figures); `--breakdown` adds where a LeNet-5 train step
- * spends its time, kernel by kernel.
+ * `pnpm bench [--json [file]] [--breakdown] [--backend a,b] [--reference-paths]`: kernel and
+ * training figures per installed backend (or only the named ones), the host copy floor and
+ * PyTorch's figures from the same run, with ratios (to PyTorch, and to Brevitas as estimated from
+ * PyTorch's figures); `--breakdown` adds where a LeNet-5 train step spends its time, kernel by
+ * kernel; `--reference-paths` measures the reference backend under each implementation of its
+ * WebAssembly kernels (reference[js]/…, reference[wasm]/…) instead of its default.
  */
 import { writeFileSync } from 'node:fs';
 import * as P from '@parvus/core';
 import type { Figure } from './measure.js';
 import { copyFigure, kernelFigures } from './kernels.js';
-import { lenet5Figures, lenet5W4A4Figures } from './lenet5.js';
+import { lenet5Figures } from './lenet5.js';
 import { quantIdentityFigure } from './quant-layers.js';
+import type { FigureGroup } from './reference-paths.js';
+import { printReferencePaths, referencePathFigures } from './reference-paths.js';
 import type { Breakdown } from './breakdown.js';
 import { printBreakdown, trainStepBreakdown } from './breakdown.js';
 import type { TorchBaseline } from './torch-baseline.js';
 import { runTorchBaseline } from './torch-baseline.js';
 
-/** Backends to try: package to import and backend names it registers (skipped where not installed). */
 /**
+ * Backends to try: package to import and backend names it registers (skipped where not installed).
  * `endToEnd`: only the figures that end by reading a result back. onnxruntime runs kernels in a
  * worker thread and returns before they finish, so a kernel figure without a read would time the
  * enqueueing, not the work.
@@ -63,12 +66,23 @@ const BREVITAS_BARS: Record<string, number> = {
   'lenet5-w4a4-eval-batch': 1,
 };
 
+/** The figures of a backend, in the order they are measured. */
+function figureGroups(endToEnd = false): FigureGroup[] {
+  return [
+    ...(endToEnd ? [] : [kernelFigures]),
+    (label) => lenet5Figures(label, 'float'),
+    (label) => lenet5Figures(label, 'w4a4'),
+    ...(endToEnd ? [] : [(label: string) => [quantIdentityFigure(label)]]),
+  ];
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const jsonIndex = args.indexOf('--json');
   const jsonPath = jsonIndex >= 0 ? (args[jsonIndex + 1] && !args[jsonIndex + 1]?.startsWith('--') ? args[jsonIndex + 1] : 'bench.json') : null;
 
   const breakdown = args.includes('--breakdown');
+  const referencePaths = args.includes('--reference-paths');
   const backendIndex = args.indexOf('--backend');
   const only = backendIndex >= 0 ? new Set((args[backendIndex + 1] ?? '').split(',').filter(Boolean)) : null;
   if (only && only.size === 0) throw new Error('--backend needs a comma-separated list of backend names, e.g. --backend tfjs-wasm');
@@ -88,10 +102,9 @@ async function main(): Promise<void> {
       try {
         await P.setBackend(backend);
         console.log(`measuring ${backend}…`);
-        if (!endToEnd) figures.push(...kernelFigures(backend));
-        figures.push(...lenet5Figures(backend));
-        figures.push(...lenet5W4A4Figures(backend));
-        if (!endToEnd) figures.push(quantIdentityFigure(backend));
+        const groups = figureGroups(endToEnd);
+        if (referencePaths && backend === 'reference') figures.push(...(await referencePathFigures(groups)));
+        else for (const group of groups) figures.push(...group(backend));
         if (breakdown) {
           breakdowns.push(trainStepBreakdown(backend));
           breakdowns.push(trainStepBreakdown(backend, 20, 'w4a4'));
@@ -149,6 +162,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (referencePaths) printReferencePaths(figures);
   for (const b of breakdowns) printBreakdown(b);
 
   if (jsonPath) {

@@ -8,6 +8,17 @@ export function kernelFigures(backend: string): Figure[] {
   const gen = new P.Generator(0);
   const x1m = P.keep(P.randn([1 << 20], { generator: gen }));
   figures.push(measure(`${backend}/fakeQuantize-1M`, () => P.tidy(() => void P.fakeQuantize(x1m, 0.05, 0, -128, 127))));
+  // The fused gradient of a 4-bit activation of LeNet-5's first convolution (batch 64).
+  const qgen = new P.Generator(1);
+  const qx = P.keep(P.randn([64, 6, 24, 24], { generator: qgen }));
+  const qdy = P.keep(P.randn([64, 6, 24, 24], { generator: qgen }));
+  const qs = P.keep(P.scalar(0.3));
+  const qzp = P.keep(P.scalar(0));
+  const uint4 = { quantMin: 0, quantMax: 15, straightThroughClamp: false };
+  // An optional kernel (core has a composite): timed where the backend has it.
+  if (P.getKernel(P.FakeQuantizeGrad, P.getBackend())) {
+    figures.push(measure(`${backend}/fakeQuantizeGrad-64x6x24x24-uint4`, () => P.tidy(() => void P.engine().runKernelMulti(P.FakeQuantizeGrad, [qdy, qx, qs, qzp], uint4))));
+  }
 
   const x = P.keep(P.randn([1, 64, 56, 56], { generator: gen }));
   const w = P.keep(P.randn([64, 64, 3, 3], { generator: gen }));
@@ -26,7 +37,7 @@ export function kernelFigures(backend: string): Figure[] {
   const a = P.keep(P.randn([512, 512], { generator: gen }));
   const b = P.keep(P.randn([512, 512], { generator: gen }));
   figures.push(measure(`${backend}/matmul-512`, () => P.tidy(() => void P.matmul(a, b)), { runs: 10 }));
-  for (const t of [x1m, x, w, dy, a, b]) t.dispose();
+  for (const t of [x1m, qx, qdy, qs, qzp, x, w, dy, a, b]) t.dispose();
   return figures;
 }
 

@@ -64,6 +64,9 @@ export function quantLeNet5W4A4(generator: P.Generator): P.Sequential {
   );
 }
 
+/** Which LeNet-5: float (floatLeNet5) or quantization-aware W4A4 (quantLeNet5W4A4). */
+export type LeNet5Variant = 'float' | 'w4a4';
+
 export interface LeNet5Bench {
   /** zeroGrad, forward, cross-entropy, backward, SGD(momentum 0.9) step, loss read back. */
   trainStep(): void;
@@ -73,7 +76,7 @@ export interface LeNet5Bench {
 }
 
 /** A LeNet-5 (float or W4A4), a batch of 64 random images with labels, and an optimizer, ready to time. */
-export function createLeNet5Bench(seed = 0, variant: 'float' | 'w4a4' = 'float'): LeNet5Bench {
+export function createLeNet5Bench(seed = 0, variant: LeNet5Variant = 'float'): LeNet5Bench {
   const generator = new P.Generator(seed);
   const model = variant === 'float' ? floatLeNet5(generator) : quantLeNet5W4A4(generator);
   const x = P.keep(P.randn([BATCH, 1, 28, 28], { generator }));
@@ -104,29 +107,18 @@ export function createLeNet5Bench(seed = 0, variant: 'float' | 'w4a4' = 'float')
   };
 }
 
-export function lenet5Figures(backend: string): Figure[] {
-  const bench = createLeNet5Bench();
-  try {
-    return [
-      measure(`${backend}/lenet5-float-train-step`, bench.trainStep, { warmup: 5, runs: 40, budgetMs: 6000 }),
-      measure(`${backend}/lenet5-float-eval-batch`, bench.evalBatch, { warmup: 5, runs: 60, budgetMs: 4000 }),
-    ];
-  } finally {
-    bench.dispose();
-  }
-}
-
 /**
- * The W4A4 train step and eval batch in the steady state of quantization-aware training: the
- * warm-up runs past the activation statistics (whose percentile per batch costs more, for
- * COLLECT_STATS_STEPS steps only), so the learned scales are timed.
+ * The train step and eval batch of one LeNet-5. The W4A4 figures are those of the steady state of
+ * quantization-aware training: its warm-up runs past the activation statistics (whose percentile
+ * per batch costs more, for COLLECT_STATS_STEPS steps only), so the learned scales are timed.
  */
-export function lenet5W4A4Figures(backend: string): Figure[] {
-  const bench = createLeNet5Bench(0, 'w4a4');
+export function lenet5Figures(backend: string, variant: LeNet5Variant): Figure[] {
+  const bench = createLeNet5Bench(0, variant);
+  const w4a4 = variant === 'w4a4';
   try {
     return [
-      measure(`${backend}/lenet5-w4a4-train-step`, bench.trainStep, { warmup: COLLECT_STATS_STEPS + 5, runs: 40, budgetMs: 8000 }),
-      measure(`${backend}/lenet5-w4a4-eval-batch`, bench.evalBatch, { warmup: 5, runs: 60, budgetMs: 4000 }),
+      measure(`${backend}/lenet5-${variant}-train-step`, bench.trainStep, { warmup: w4a4 ? COLLECT_STATS_STEPS + 5 : 5, runs: 40, budgetMs: w4a4 ? 8000 : 6000 }),
+      measure(`${backend}/lenet5-${variant}-eval-batch`, bench.evalBatch, { warmup: 5, runs: 60, budgetMs: 4000 }),
     ];
   } finally {
     bench.dispose();

@@ -8,7 +8,7 @@ let cachedElements = 0;
  * or null when no broadcasting happens (same shape). The array is shared: read it, never write it.
  */
 export function broadcastIndices(outShape: readonly number[], inShape: readonly number[]): Int32Array | null {
-  if (outShape.length === inShape.length && outShape.every((d, i) => d === inShape[i])) return null;
+  if (sameShape(inShape, outShape)) return null;
   const key = `${outShape.join(',')}|${inShape.join(',')}`;
   const hit = cache.get(key);
   if (hit) {
@@ -30,6 +30,11 @@ export function broadcastIndices(outShape: readonly number[], inShape: readonly 
   return indices;
 }
 
+/** Whether an operand of `inShape` has the output's shape `outShape` (no broadcasting). */
+export function sameShape(inShape: readonly number[], outShape: readonly number[]): boolean {
+  return inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i]);
+}
+
 /** Whether a tensor of `inShape` broadcast to `outShape` is one repeated element. */
 export function isScalarBroadcast(inShape: readonly number[]): boolean {
   return inShape.every((d) => d === 1);
@@ -38,7 +43,8 @@ export function isScalarBroadcast(inShape: readonly number[]): boolean {
 /**
  * An operand whose non-1 axes are one contiguous run of the output's axes (a per-channel scale
  * [C, 1, 1] over [N, C, H, W], a bias row over a matrix, a scalar): output element i reads operand
- * element ⌊i / inner⌋ mod period. Null for any other broadcast.
+ * element ⌊i / inner⌋ mod period. A scalar (every axis 1) is one block of every element: outer 1,
+ * period 1, inner the output's size. Null for any other broadcast.
  */
 export interface BlockBroadcast { outer: number; period: number; inner: number }
 
@@ -55,12 +61,16 @@ export function blockBroadcast(outShape: readonly number[], inShape: readonly nu
   let period = 1;
   let inner = 1;
   let outer = 1;
+  if (first < 0) {
+    for (const d of outShape) inner *= d;
+    return { outer, period, inner };
+  }
   for (let axis = 0; axis < outShape.length; axis++) {
     const d = outShape[axis] as number;
-    if (first >= 0 && axis >= first && axis <= last) {
+    if (axis >= first && axis <= last) {
       if (inShape[axis - offset] !== d) return null;
       period *= d;
-    } else if (first >= 0 && axis > last) {
+    } else if (axis > last) {
       inner *= d;
     } else {
       outer *= d;

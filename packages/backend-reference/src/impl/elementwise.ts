@@ -11,36 +11,23 @@
 import { broadcastIndices } from './broadcast.js';
 import type { QuantParameterRuns } from './fake-quantize-wasm.js';
 import { fakeQuantizeWasm, wasmFakeQuantizeAvailable } from './fake-quantize-wasm.js';
+import type { Implementation } from './implementation-switch.js';
+import { implementationSwitch } from './implementation-switch.js';
 import { ROUND_MAGIC, roundHalfEven } from './round.js';
 import { torchExp, torchSigmoid } from './torch-exp.js';
 
-export type { QuantParameterRuns } from './fake-quantize-wasm.js';
+export type ElementwiseImplementation = Implementation;
 
-export type ElementwiseImplementation = 'js' | 'wasm';
-
-function requestedImplementation(): ElementwiseImplementation | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARVUS_REFERENCE_ELEMENTWISE;
-  if (env === undefined || env === '') return undefined;
-  if (env === 'js' || env === 'wasm') return env;
-  throw new Error(`PARVUS_REFERENCE_ELEMENTWISE is '${env}': expected 'js' or 'wasm'.`);
-}
-
-/** undefined until the first use: wasm where available, unless the environment says otherwise. */
-let implementation: ElementwiseImplementation | undefined = requestedImplementation();
+const implementation = implementationSwitch('PARVUS_REFERENCE_ELEMENTWISE', wasmFakeQuantizeAvailable, 'setElementwiseImplementation', 'fake quantization');
 
 /** The implementation that fake quantization and its gradient run now. */
 export function elementwiseImplementation(): ElementwiseImplementation {
-  implementation ??= wasmFakeQuantizeAvailable() ? 'wasm' : 'js';
-  if (implementation === 'wasm' && !wasmFakeQuantizeAvailable()) implementation = 'js';
-  return implementation;
+  return implementation.get();
 }
 
 /** Select the elementwise implementation; 'wasm' throws where WebAssembly SIMD is not available. */
 export function setElementwiseImplementation(which: ElementwiseImplementation): void {
-  if (which === 'wasm' && !wasmFakeQuantizeAvailable()) {
-    throw new Error("setElementwiseImplementation('wasm'): this runtime does not run WebAssembly SIMD; the reference backend's fake quantization stays in JavaScript.");
-  }
-  implementation = which;
+  implementation.set(which);
 }
 
 export type UnaryOp =
@@ -135,74 +122,34 @@ export function arithmeticFloat(op: ArithmeticOp, a: Float32Array, b: Float32Arr
 }
 
 /**
- * Float32 arithmetic with one operand a single value (x ⊙ c, or c ⊙ x with `scalarFirst`): the
- * common broadcast (a per-tensor scale, a constant), with no index maps.
- */
-export function arithmeticFloatScalar(op: ArithmeticOp, a: Float32Array, c: number, out: Float32Array, scalarFirst: boolean): void {
-  const n = out.length;
-  if (scalarFirst) {
-    switch (op) {
-      case 'Add': for (let i = 0; i < n; i++) out[i] = c + (a[i] as number); return;
-      case 'Sub': for (let i = 0; i < n; i++) out[i] = c - (a[i] as number); return;
-      case 'Mul': for (let i = 0; i < n; i++) out[i] = c * (a[i] as number); return;
-      case 'Div': for (let i = 0; i < n; i++) out[i] = c / (a[i] as number); return;
-      case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(c, a[i] as number); return;
-      case 'Maximum': for (let i = 0; i < n; i++) { const y = a[i] as number; out[i] = c !== c || y !== y ? NaN : c < y ? y : c; } return;
-      case 'Minimum': for (let i = 0; i < n; i++) { const y = a[i] as number; out[i] = c !== c || y !== y ? NaN : y < c ? y : c; } return;
-    }
-  }
-  switch (op) {
-    case 'Add': for (let i = 0; i < n; i++) out[i] = (a[i] as number) + c; return;
-    case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[i] as number) - c; return;
-    case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[i] as number) * c; return;
-    case 'Div': for (let i = 0; i < n; i++) out[i] = (a[i] as number) / c; return;
-    case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i] as number, c); return;
-    case 'Maximum': for (let i = 0; i < n; i++) { const x = a[i] as number; out[i] = x !== x || c !== c ? NaN : x < c ? c : x; } return;
-    case 'Minimum': for (let i = 0; i < n; i++) { const x = a[i] as number; out[i] = x !== x || c !== c ? NaN : c < x ? c : x; } return;
-  }
-}
-
-/**
  * Float32 arithmetic where one operand (`block`) is broadcast as a contiguous run of axes (see
- * BlockBroadcast) over the other (`full`, of the output's shape); `blockFirst` puts it on the left.
+ * BlockBroadcast: a per-channel scale, a bias row, a single value) over the other (`full`, of the
+ * output's shape); `blockFirst` puts it on the left. Each run of `inner` elements shares one block
+ * value, hoisted out of its loop.
  */
 export function arithmeticFloatBlock(op: ArithmeticOp, full: Float32Array, block: Float32Array, out: Float32Array, outer: number, period: number, inner: number, blockFirst: boolean): void {
+  // The switch stays outside the loops, so that a block of one element per run (a bias row,
+  // inner = 1) does not pay a dispatch per element.
   let k = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let p = 0; p < period; p++) {
-      const c = block[p] as number;
-      const end = k + inner;
-      if (blockFirst) {
-        switch (op) {
-          case 'Add': for (; k < end; k++) out[k] = c + (full[k] as number); break;
-          case 'Sub': for (; k < end; k++) out[k] = c - (full[k] as number); break;
-          case 'Mul': for (; k < end; k++) out[k] = c * (full[k] as number); break;
-          case 'Div': for (; k < end; k++) out[k] = c / (full[k] as number); break;
-          default: for (; k < end; k++) out[k] = binaryFloat(op, c, full[k] as number);
-        }
-      } else {
-        switch (op) {
-          case 'Add': for (; k < end; k++) out[k] = (full[k] as number) + c; break;
-          case 'Sub': for (; k < end; k++) out[k] = (full[k] as number) - c; break;
-          case 'Mul': for (; k < end; k++) out[k] = (full[k] as number) * c; break;
-          case 'Div': for (; k < end; k++) out[k] = (full[k] as number) / c; break;
-          default: for (; k < end; k++) out[k] = binaryFloat(op, full[k] as number, c);
-        }
-      }
+  if (blockFirst) {
+    switch (op) {
+      case 'Add': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c + (full[k] as number); } return;
+      case 'Sub': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c - (full[k] as number); } return;
+      case 'Mul': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c * (full[k] as number); } return;
+      case 'Div': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c / (full[k] as number); } return;
+      case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = Math.pow(c, full[k] as number); } return;
+      case 'Maximum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const y = full[k] as number; out[k] = c !== c || y !== y ? NaN : c < y ? y : c; } } return;
+      case 'Minimum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const y = full[k] as number; out[k] = c !== c || y !== y ? NaN : y < c ? y : c; } } return;
     }
   }
-}
-
-/** One float32 arithmetic op on two values (the rarer ops of the fast paths). */
-function binaryFloat(op: ArithmeticOp, x: number, y: number): number {
   switch (op) {
-    case 'Add': return x + y;
-    case 'Sub': return x - y;
-    case 'Mul': return x * y;
-    case 'Div': return x / y;
-    case 'Pow': return Math.pow(x, y);
-    case 'Maximum': return x !== x || y !== y ? NaN : x < y ? y : x;
-    case 'Minimum': return x !== x || y !== y ? NaN : y < x ? y : x;
+    case 'Add': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) + c; } return;
+    case 'Sub': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) - c; } return;
+    case 'Mul': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) * c; } return;
+    case 'Div': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) / c; } return;
+    case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = Math.pow(full[k] as number, c); } return;
+    case 'Maximum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const x = full[k] as number; out[k] = x !== x || c !== c ? NaN : x < c ? c : x; } } return;
+    case 'Minimum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const x = full[k] as number; out[k] = x !== x || c !== c ? NaN : c < x ? c : x; } } return;
   }
 }
 
@@ -315,18 +262,13 @@ export function quantParameterRuns(shape: readonly number[], scale: Float32Array
   return { count, length, scales, zeroPoints };
 }
 
-/** Whether a float32 op reproduces comparisons and clamps with the range exactly (|q| ≤ 2^24). */
-export function exactInFloat32(quantMin: number, quantMax: number): boolean {
-  return Math.fround(quantMin) === quantMin && Math.fround(quantMax) === quantMax;
-}
-
 /**
  * out = fakeQuantize(x) for each run of elements sharing a scale and zero point: in WebAssembly
- * under the wasm implementation (for ranges that float32 holds exactly), else in the loops below.
- * Bit for bit the same either way.
+ * under the wasm implementation (for ranges that float32 holds exactly; fakeQuantizeWasm declines
+ * others), else in the loops below. Bit for bit the same either way.
  */
 export function fakeQuantize(x: Float32Array, out: Float32Array, runs: QuantParameterRuns, quantMin: number, quantMax: number): void {
-  if (elementwiseImplementation() === 'wasm' && exactInFloat32(quantMin, quantMax) && fakeQuantizeWasm(x, out, runs, quantMin, quantMax)) return;
+  if (elementwiseImplementation() === 'wasm' && fakeQuantizeWasm(x, out, runs, quantMin, quantMax)) return;
   const { count, length, scales, zeroPoints } = runs;
   if (length === 1) {
     for (let i = 0; i < count; i++) out[i] = fakeQuantizeOne(x[i] as number, scales[i] as number, zeroPoints[i] as number, quantMin, quantMax);
@@ -355,7 +297,7 @@ function fakeQuantizeOne(x: number, scale: number, zeroPoint: number, quantMin: 
  * sign of x (from its bits, so that x = −0 gives +0 as −0 / s + 0 does) is multiplied back in.
  * `bits` is an Int32Array view of `x`.
  */
-export function fakeQuantizeScalar(x: Float32Array, bits: Int32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
+function fakeQuantizeScalar(x: Float32Array, bits: Int32Array, out: Float32Array, scale: number, zeroPoint: number, quantMin: number, quantMax: number, offset = 0, length = x.length): void {
   const fr = Math.fround;
   const end = offset + length;
   // The fast paths take the sign of the code from x, so they need a positive scale, and a zero

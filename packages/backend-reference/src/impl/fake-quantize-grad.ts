@@ -1,4 +1,4 @@
-import { elementwiseImplementation, exactInFloat32 } from './elementwise.js';
+import { elementwiseImplementation } from './elementwise.js';
 import type { QuantParameterRuns } from './fake-quantize-wasm.js';
 import { fakeQuantizeGradWasm } from './fake-quantize-wasm.js';
 import { ROUND_MAGIC } from './round.js';
@@ -19,7 +19,7 @@ export interface FakeQuantizeGradArgs {
  * is rounded to float32 where the composite's kernels round it (the typed-array stores round the
  * last step), so results are bit-identical to it, the signs of zeros included.
  */
-export function fakeQuantizeGradRun(a: FakeQuantizeGradArgs, s: number, zp: number, start: number, end: number): void {
+function fakeQuantizeGradRun(a: FakeQuantizeGradArgs, s: number, zp: number, start: number, end: number): void {
   const { dy, x, dx, ds, dzp, quantMin, quantMax } = a;
   const f = Math.fround;
   // The clamped code c is picked from [r, quantMin, quantMax] by index, without branches: codes
@@ -45,11 +45,11 @@ export function fakeQuantizeGradRun(a: FakeQuantizeGradArgs, s: number, zp: numb
 
 /**
  * The gradient parts for each run of elements sharing a scale and zero point: in WebAssembly under
- * the wasm implementation (for ranges that float32 holds exactly), else in the loop above. Bit for
- * bit the same either way.
+ * the wasm implementation (for ranges that float32 holds exactly; fakeQuantizeGradWasm declines
+ * others), else in the loop above. Bit for bit the same either way.
  */
 export function fakeQuantizeGrad(a: FakeQuantizeGradArgs, runs: QuantParameterRuns): void {
-  if (elementwiseImplementation() === 'wasm' && exactInFloat32(a.quantMin, a.quantMax) && fakeQuantizeGradWasm(a, runs)) return;
+  if (elementwiseImplementation() === 'wasm' && fakeQuantizeGradWasm(a, runs)) return;
   const { count, length, scales, zeroPoints } = runs;
   for (let r = 0; r < count; r++) {
     fakeQuantizeGradRun(a, scales[r] as number, zeroPoints[r] as number, r * length, (r + 1) * length);

@@ -8,6 +8,8 @@
  */
 import { fakeQuantizeModuleBase64 } from '../wasm/fake-quantize-module.js';
 import type { FakeQuantizeGradArgs } from './fake-quantize-grad.js';
+import type { WasmMemory } from './wasm-module.js';
+import { PAGE_BYTES, wasmModule } from './wasm-module.js';
 
 /** Runs of `length` consecutive elements, run r with scale `scales[r]` and zero point `zeroPoints[r]`. */
 export interface QuantParameterRuns {
@@ -17,52 +19,24 @@ export interface QuantParameterRuns {
   zeroPoints: Float32Array;
 }
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-
 interface FakeQuantizeExports {
   memory: WasmMemory;
   fakeQuantize(x: number, out: number, n: number, s: number, zp: number, qmin: number, qmax: number): void;
   fakeQuantizeGrad(dy: number, x: number, dx: number, ds: number, dzp: number, n: number, s: number, zp: number, qmin: number, qmax: number, straightThrough: number): void;
 }
 
-/** The part of the WebAssembly API used here (the packages compile without DOM types). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 /** Elements per staged chunk of one operand (64 KB); the gradient stages three operands. */
 const CHUNK = 16384;
-const PAGE_BYTES = 65536;
 
-/** undefined: not tried yet; null: WebAssembly SIMD is unavailable here. */
-let instance: FakeQuantizeExports | null | undefined;
 /** A view of the whole memory (the memory never grows after load, so the view stays valid). */
 let heap = new Float32Array(0);
 
-function load(): FakeQuantizeExports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const atob = (globalThis as { atob?: (text: string) => string }).atob;
-  if (!api || !atob) return null;
-  const bytes = Uint8Array.from(atob(fakeQuantizeModuleBase64), (ch) => ch.charCodeAt(0));
-  try {
-    if (!api.validate(bytes)) return null;
-    const wasm = new api.Instance(new api.Module(bytes), {}).exports as FakeQuantizeExports;
-    const need = 3 * CHUNK * 4 - wasm.memory.buffer.byteLength;
-    if (need > 0) wasm.memory.grow(Math.ceil(need / PAGE_BYTES));
-    heap = new Float32Array(wasm.memory.buffer);
-    instance = wasm;
-  } catch {
-    instance = null;
-  }
-  return instance;
-}
+/** The module's exports, with room for three chunks; null where WebAssembly SIMD is unavailable. */
+const load = wasmModule<FakeQuantizeExports>(fakeQuantizeModuleBase64, (wasm) => {
+  const need = 3 * CHUNK * 4 - wasm.memory.buffer.byteLength;
+  if (need > 0) wasm.memory.grow(Math.ceil(need / PAGE_BYTES));
+  heap = new Float32Array(wasm.memory.buffer);
+});
 
 /** Whether this runtime validates and runs the SIMD module. */
 export function wasmFakeQuantizeAvailable(): boolean {
@@ -70,11 +44,20 @@ export function wasmFakeQuantizeAvailable(): boolean {
 }
 
 /**
+ * The module, for a quantization range it reproduces exactly: it takes quantMin and quantMax as
+ * f32, so both must be float32 values (as integers up to 2^24 in magnitude are). Null for other
+ * ranges, and where the module is unavailable.
+ */
+function loadFor(quantMin: number, quantMax: number): FakeQuantizeExports | null {
+  return Math.fround(quantMin) === quantMin && Math.fround(quantMax) === quantMax ? load() : null;
+}
+
+/**
  * out = fakeQuantize(x) for runs.count·runs.length elements, in wasm. Returns false (and does
- * nothing) when the module is unavailable.
+ * nothing) when the module is unavailable or the range is not exact in float32.
  */
 export function fakeQuantizeWasm(x: Float32Array, out: Float32Array, runs: QuantParameterRuns, quantMin: number, quantMax: number): boolean {
-  const wasm = load();
+  const wasm = loadFor(quantMin, quantMax);
   if (!wasm) return false;
   const n = runs.count * runs.length;
   const { length, scales, zeroPoints } = runs;
@@ -99,9 +82,12 @@ export function fakeQuantizeWasm(x: Float32Array, out: Float32Array, runs: Quant
   return true;
 }
 
-/** The gradient parts of FakeQuantizeGrad for every run, in wasm; false when unavailable. */
+/**
+ * The gradient parts of FakeQuantizeGrad for every run, in wasm. Returns false (and does nothing)
+ * when the module is unavailable or the range is not exact in float32.
+ */
 export function fakeQuantizeGradWasm(a: FakeQuantizeGradArgs, runs: QuantParameterRuns): boolean {
-  const wasm = load();
+  const wasm = loadFor(a.quantMin, a.quantMax);
   if (!wasm) return false;
   const n = runs.count * runs.length;
   const { length, scales, zeroPoints } = runs;

@@ -2,19 +2,15 @@
  * The WebAssembly GEMM kernel (src/wasm/gemm.wat): float32 operands, f32x4 SIMD, float32
  * accumulation, as PyTorch's CPU kernels do.
  *
- * One module instance with one growable memory. Operands that already live in that memory (a
- * view from `wasmScratch`) are used in place; operands on the JS heap are copied into the arena
- * and the result copied back. The memory grows to the largest call seen and stays there (wasm
- * memory cannot shrink). The module is a few KB, compiled synchronously on first use (browsers
- * allow that on the main thread up to 8 MB).
+ * One module instance (loaded by wasm-module.ts) with one growable memory. Operands that already
+ * live in that memory (a view from `wasmScratch`) are used in place; operands on the JS heap are
+ * copied into the arena and the result copied back. The memory grows to the largest call seen and
+ * stays there (wasm memory cannot shrink).
  */
 import { gemmModuleBase64 } from '../wasm/gemm-module.js';
 import type { MatrixView } from './gemm.js';
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+import type { WasmMemory } from './wasm-module.js';
+import { PAGE_BYTES, wasmModule } from './wasm-module.js';
 
 interface GemmExports {
   memory: WasmMemory;
@@ -33,54 +29,13 @@ export interface ColumnGeometry {
   sh: number; sw: number; pt: number; pl: number; dh: number; dw: number;
 }
 
-/** The part of the WebAssembly API used here (the packages compile without DOM types). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-const PAGE_BYTES = 65536;
 /** Dot products (gemmNT) pay a reduction across lanes per output: below this K, outer products win. */
 const NT_MIN_K = 16;
 /** Above this many rows of A, B is packed into panels (reused per strip of 4 rows); below, read in place. */
 const PACK_B_MIN_M = 16;
 
-function decodeBase64(text: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let o = 0;
-  for (const ch of clean) {
-    value = (value << 6) | alphabet.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (value >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-/** undefined: not tried yet; null: WebAssembly SIMD is unavailable here. */
-let instance: GemmExports | null | undefined;
-
-function load(): GemmExports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (!api) return null;
-  const bytes = decodeBase64(gemmModuleBase64);
-  try {
-    if (!api.validate(bytes)) return null;
-    instance = new api.Instance(new api.Module(bytes), {}).exports as GemmExports;
-  } catch {
-    instance = null;
-  }
-  return instance;
-}
+/** The module's exports; null where WebAssembly SIMD is unavailable. */
+const load = wasmModule<GemmExports>(gemmModuleBase64);
 
 /** Whether this runtime validates and runs the SIMD module. */
 export function wasmGemmAvailable(): boolean {

@@ -9,6 +9,8 @@
  */
 import { gemmJs } from './gemm-js.js';
 import { gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
+import type { Implementation } from './implementation-switch.js';
+import { implementationSwitch } from './implementation-switch.js';
 
 /** A strided matrix view into a flat array. */
 export interface MatrixView {
@@ -18,31 +20,18 @@ export interface MatrixView {
   colStride: number;
 }
 
-export type GemmImplementation = 'js' | 'wasm';
+export type GemmImplementation = Implementation;
 
-function requestedImplementation(): GemmImplementation | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARVUS_REFERENCE_GEMM;
-  if (env === undefined || env === '') return undefined;
-  if (env === 'js' || env === 'wasm') return env;
-  throw new Error(`PARVUS_REFERENCE_GEMM is '${env}': expected 'js' or 'wasm'.`);
-}
-
-/** undefined until the first use: wasm where available, unless the environment says otherwise. */
-let implementation: GemmImplementation | undefined = requestedImplementation();
+const implementation = implementationSwitch('PARVUS_REFERENCE_GEMM', wasmGemmAvailable, 'setGemmImplementation', 'gemm');
 
 /** The implementation gemm runs now. */
 export function gemmImplementation(): GemmImplementation {
-  implementation ??= wasmGemmAvailable() ? 'wasm' : 'js';
-  if (implementation === 'wasm' && !wasmGemmAvailable()) implementation = 'js';
-  return implementation;
+  return implementation.get();
 }
 
 /** Select the gemm implementation; 'wasm' throws where WebAssembly SIMD is not available. */
 export function setGemmImplementation(which: GemmImplementation): void {
-  if (which === 'wasm' && !wasmGemmAvailable()) {
-    throw new Error("setGemmImplementation('wasm'): this runtime does not run WebAssembly SIMD; the reference backend's gemm stays in JavaScript.");
-  }
-  implementation = which;
+  implementation.set(which);
 }
 
 let jsScratch = new Float32Array(0);

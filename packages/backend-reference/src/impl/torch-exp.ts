@@ -46,7 +46,7 @@ function pow2(q: number): number {
 }
 
 /** SLEEF's xexpf (1.0-ulp), float32 in and out. */
-export function sleefExpf(x: number): number {
+function sleefExpf(x: number): number {
   const d = f(x);
   const q = roundHalfEvenInt(f(d * LOG2E));
   let s = fma32(q, -LN2_HI, d);

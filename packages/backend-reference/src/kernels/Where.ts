@@ -1,6 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@parvus/core';
 import { Where } from '@parvus/core';
-import { broadcastIndices, broadcastShape } from '../impl/broadcast.js';
+import { broadcastIndices, broadcastShape, isScalarBroadcast, sameShape } from '../impl/broadcast.js';
 import { identity } from '../impl/elementwise.js';
 import { allocate, asReference } from './kernel-helpers.js';
 
@@ -16,8 +16,8 @@ export const whereConfig: KernelConfig = {
     const out = allocate(x.dtype, shape);
     const n = out.length;
     const c0 = b.values<Uint8Array>(condition);
-    const sameShape = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-    if (sameShape(condition) && (sameShape(x) || x.shape.every((d) => d === 1)) && (sameShape(y) || y.shape.every((d) => d === 1))) {
+    const full = (t: TensorInfo) => sameShape(t.shape, shape);
+    if (full(condition) && (full(x) || isScalarBroadcast(x.shape)) && (full(y) || isScalarBroadcast(y.shape))) {
       // The usual case (masking a gradient): no index maps, a single value read once.
       const xv = b.values(x);
       const yv = b.values(y);

@@ -1,9 +1,9 @@
 import type { Backend, DType, TensorInfo, TypedArray } from '@parvus/core';
 import { sizeOf, typedArrayFor } from '@parvus/core';
 import { ReferenceBackend } from '../reference-backend.js';
-import { blockBroadcast, broadcastIndices, broadcastShape, isScalarBroadcast } from '../impl/broadcast.js';
+import { blockBroadcast, broadcastIndices, broadcastShape, isScalarBroadcast, sameShape } from '../impl/broadcast.js';
 import type { ArithmeticOp, ComparisonOp, UnaryOp } from '../impl/elementwise.js';
-import { arithmeticFloat, arithmeticFloatBlock, arithmeticFloatScalar, arithmeticInt, comparison, comparisonScalar, unaryFloat, unaryInt } from '../impl/elementwise.js';
+import { arithmeticFloat, arithmeticFloatBlock, arithmeticInt, comparison, comparisonScalar, unaryFloat, unaryInt } from '../impl/elementwise.js';
 
 export function asReference(backend: Backend): ReferenceBackend {
   if (!(backend instanceof ReferenceBackend)) throw new Error(`expected the reference backend, got '${backend.name}'`);
@@ -33,16 +33,13 @@ export function arithmeticKernel(op: ArithmeticOp) {
     if (x.dtype !== y.dtype) throw new Error(`${op}: operand dtypes differ (${x.dtype}, ${y.dtype})`);
     const shape = broadcastShape(x.shape, y.shape);
     const out = x.dtype === 'float32' ? b.allocateFloat32(sizeOf(shape)) : allocate(x.dtype, shape);
-    const scalar = scalarOperand(shape, x, y);
-    if (scalar !== null && x.dtype === 'float32') {
-      const [tensor, value] = scalar === 'y' ? [x, b.values<Float32Array>(y)[0] as number] : [y, b.values<Float32Array>(x)[0] as number];
-      arithmeticFloatScalar(op, b.values<Float32Array>(tensor), value, out as Float32Array, scalar === 'x');
-      return b.output(out, shape, x.dtype);
-    }
     if (x.dtype === 'float32') {
-      const full = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-      const yBlock = full(x) && !full(y) ? blockBroadcast(shape, y.shape) : null;
-      const xBlock = !yBlock && full(y) && !full(x) ? blockBroadcast(shape, x.shape) : null;
+      // One operand of the output's shape, the other a block of it (a single value, a channel's
+      // scale, a bias row): no index maps, each block value hoisted over its run.
+      const xFull = sameShape(x.shape, shape);
+      const yFull = sameShape(y.shape, shape);
+      const yBlock = xFull && !yFull ? blockBroadcast(shape, y.shape) : null;
+      const xBlock = !yBlock && yFull && !xFull ? blockBroadcast(shape, x.shape) : null;
       const block = yBlock ?? xBlock;
       if (block) {
         const [f, p] = yBlock ? [x, y] : [y, x];
@@ -79,8 +76,7 @@ export function comparisonKernel(op: ComparisonOp) {
 
 /** Which operand is a single value broadcast over the other, which has the output's shape. */
 function scalarOperand(shape: readonly number[], x: TensorInfo, y: TensorInfo): 'x' | 'y' | null {
-  const full = (t: TensorInfo) => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-  if (isScalarBroadcast(y.shape) && full(x) && !isScalarBroadcast(x.shape)) return 'y';
-  if (isScalarBroadcast(x.shape) && full(y) && !isScalarBroadcast(y.shape)) return 'x';
+  if (isScalarBroadcast(y.shape) && sameShape(x.shape, shape) && !isScalarBroadcast(x.shape)) return 'y';
+  if (isScalarBroadcast(x.shape) && sameShape(y.shape, shape) && !isScalarBroadcast(y.shape)) return 'x';
   return null;
 }
