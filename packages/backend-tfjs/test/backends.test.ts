@@ -14,6 +14,8 @@ describe('tfjs backends', () => {
     expect(tf.getBackend()).toBe('cpu');
     const y = add(tensor([1, 2, 3]), 1);
     expect(Array.from(y.dataSync())).toEqual([2, 3, 4]);
+    // tfjs-cpu's pow is Math.pow, so the Pow kernel takes its C-pow composite there.
+    expect((backendInstance() as TfjsBackend).semantics.powIsCPow).toBe(false);
   });
 
   it('registers every name', () => {
@@ -29,6 +31,7 @@ describe('tfjs backends', () => {
     // The probed semantics of tfjs-wasm 4.22: exact round and relu, clip that loses NaN.
     expect(backend.semantics.roundIsTorchRound).toBe(true);
     expect(backend.semantics.clipIsTorchClamp).toBe(false);
+    expect(backend.semantics.powIsCPow).toBe(true);
   });
 
   it("tfjs-wasm's heap is reachable, so the fast paths the conformance suite runs on it are the SIMD ones", async () => {

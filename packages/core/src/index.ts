@@ -16,6 +16,7 @@ export { DTYPES, bytesPerElement, sizeOf, typedArrayFor } from './kernels/tensor
 export { registerKernel, unregisterKernel, getKernel, hasKernel, getKernelsForBackend } from './kernels/kernel-registry.js';
 export { KERNEL_SPECIFICATION_VERSION } from './kernels/specification.js';
 export { kthValueSelect } from './kernels/kth-value-select.js';
+export { powHost } from './kernels/pow.js';
 
 // Engine
 export { Tensor } from './engine/tensor.js';

@@ -8,6 +8,7 @@
  * runtime accepts the module. `setElementwiseImplementation` or the environment variable
  * PARVUS_REFERENCE_ELEMENTWISE=js|wasm picks one, so that tests can run both.
  */
+import { powHost } from '@parvus/core';
 import { broadcastIndices } from './broadcast.js';
 import type { QuantParameterRuns } from './fake-quantize-wasm.js';
 import { fakeQuantizeWasm, wasmFakeQuantizeAvailable } from './fake-quantize-wasm.js';
@@ -103,7 +104,7 @@ export function arithmeticFloat(op: ArithmeticOp, a: Float32Array, b: Float32Arr
       case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[i] as number) - (b[i] as number); return;
       case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number); return;
       case 'Div': for (let i = 0; i < n; i++) out[i] = (a[i] as number) / (b[i] as number); return;
-      case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i] as number, b[i] as number); return;
+      case 'Pow': for (let i = 0; i < n; i++) out[i] = powHost(a[i] as number, b[i] as number); return;
       case 'Maximum': for (let i = 0; i < n; i++) { const x = a[i] as number, y = b[i] as number; out[i] = x !== x || y !== y ? NaN : x < y ? y : x; } return;
       case 'Minimum': for (let i = 0; i < n; i++) { const x = a[i] as number, y = b[i] as number; out[i] = x !== x || y !== y ? NaN : y < x ? y : x; } return;
     }
@@ -115,7 +116,7 @@ export function arithmeticFloat(op: ArithmeticOp, a: Float32Array, b: Float32Arr
     case 'Sub': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) - (b[pb[i] as number] as number); return;
     case 'Mul': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) * (b[pb[i] as number] as number); return;
     case 'Div': for (let i = 0; i < n; i++) out[i] = (a[pa[i] as number] as number) / (b[pb[i] as number] as number); return;
-    case 'Pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
+    case 'Pow': for (let i = 0; i < n; i++) out[i] = powHost(a[pa[i] as number] as number, b[pb[i] as number] as number); return;
     case 'Maximum': for (let i = 0; i < n; i++) { const x = a[pa[i] as number] as number, y = b[pb[i] as number] as number; out[i] = x !== x || y !== y ? NaN : x < y ? y : x; } return;
     case 'Minimum': for (let i = 0; i < n; i++) { const x = a[pa[i] as number] as number, y = b[pb[i] as number] as number; out[i] = x !== x || y !== y ? NaN : y < x ? y : x; } return;
   }
@@ -137,7 +138,7 @@ export function arithmeticFloatBlock(op: ArithmeticOp, full: Float32Array, block
       case 'Sub': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c - (full[k] as number); } return;
       case 'Mul': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c * (full[k] as number); } return;
       case 'Div': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = c / (full[k] as number); } return;
-      case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = Math.pow(c, full[k] as number); } return;
+      case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = powHost(c, full[k] as number); } return;
       case 'Maximum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const y = full[k] as number; out[k] = c !== c || y !== y ? NaN : c < y ? y : c; } } return;
       case 'Minimum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const y = full[k] as number; out[k] = c !== c || y !== y ? NaN : y < c ? y : c; } } return;
     }
@@ -147,7 +148,7 @@ export function arithmeticFloatBlock(op: ArithmeticOp, full: Float32Array, block
     case 'Sub': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) - c; } return;
     case 'Mul': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) * c; } return;
     case 'Div': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = (full[k] as number) / c; } return;
-    case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = Math.pow(full[k] as number, c); } return;
+    case 'Pow': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) out[k] = powHost(full[k] as number, c); } return;
     case 'Maximum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const x = full[k] as number; out[k] = x !== x || c !== c ? NaN : x < c ? c : x; } } return;
     case 'Minimum': for (let o = 0; o < outer; o++) for (let p = 0; p < period; p++) { const c = block[p] as number; for (const end = k + inner; k < end; k++) { const x = full[k] as number; out[k] = x !== x || c !== c ? NaN : c < x ? c : x; } } return;
   }

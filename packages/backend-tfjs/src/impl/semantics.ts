@@ -7,6 +7,7 @@
  * vectorised kernels, with every special value at several positions.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { powHost } from '@parvus/core';
 import { roundHalfEven } from './tiny.js';
 
 export interface TfjsSemantics {
@@ -22,6 +23,8 @@ export interface TfjsSemantics {
   readonly reductionsPropagateNaN: boolean;
   /** tf.clipByValue is torch.clamp: `hi < lo' ? hi : lo'` with `lo' = v < lo ? lo : v` (NaN passes, −0 stays). */
   readonly clipIsTorchClamp: boolean;
+  /** tf.pow is C's pow where the base is ±1: pow(1, y) = 1 (NaN y too), pow(−1, ±∞) = 1. */
+  readonly powIsCPow: boolean;
 }
 
 /** Assume nothing: every kernel takes its exact composite. */
@@ -32,6 +35,7 @@ export const CONSERVATIVE: TfjsSemantics = {
   extremaPropagateNaN: false,
   reductionsPropagateNaN: false,
   clipIsTorchClamp: false,
+  powIsCPow: false,
 };
 
 const SPECIALS = [
@@ -61,6 +65,9 @@ interface Probe {
   judge(values: ArrayLike<number>[]): TfjsSemantics;
 }
 
+const POW_BASES = Float32Array.from({ length: 40 }, (_, i) => [1, 1, 1, -1, -1][i % 5] as number);
+const POW_EXPONENTS = Float32Array.from({ length: 40 }, (_, i) => [NaN, Infinity, -Infinity, Infinity, -Infinity][i % 5] as number);
+
 function buildProbe(): Probe {
   const x = probeValues();
   // A second operand: x rotated, so NaN and ±0 meet every other value on both sides.
@@ -78,11 +85,13 @@ function buildProbe(): Probe {
       // Rows of 71 values rotated so NaN sits at each position of some row, and a row without NaN.
       tf.max(tf.stack([tx, ty, tf.reverse(tx), tf.abs(tf.tensor1d(x.map((v) => (Number.isNaN(v) ? 1 : v))))]), 1),
       tf.min(tf.stack([tx, ty, tf.reverse(tx), tf.abs(tf.tensor1d(x.map((v) => (Number.isNaN(v) ? 1 : v))))]), 1),
+      // Bases ±1 against NaN and ±Inf, repeated past a vector width.
+      tf.pow(tf.tensor1d(POW_BASES), tf.tensor1d(POW_EXPONENTS)),
     ];
   });
   return {
     outputs,
-    judge: ([round, relu, maximum, minimum, clip, clipUnsigned, maxRows, minRows]) => {
+    judge: ([round, relu, maximum, minimum, clip, clipUnsigned, maxRows, minRows, pow]) => {
       const nanOr = (a: number, b: number, v: number): number => (Number.isNaN(a) || Number.isNaN(b) ? NaN : v);
       const clamp = (v: number, lo: number, hi: number): number => {
         const l = v < lo ? lo : v;
@@ -103,6 +112,7 @@ function buildProbe(): Probe {
           !Number.isNaN(maxRows![3] as number) && !Number.isNaN(minRows![3] as number),
         clipIsTorchClamp:
           same(clip!, Array.from(x, (v) => clamp(v, -1, 1))) && same(clipUnsigned!, Array.from(x, (v) => clamp(v, 0, 3))),
+        powIsCPow: same(pow!, Array.from(POW_BASES, (b, i) => powHost(b, POW_EXPONENTS[i] as number))),
       };
     },
   };

@@ -4,8 +4,8 @@
  * and a QAT step makes a few hundred such calls. Each element function computes what the kernel's
  * tfjs path computes: float32 + − × ÷ √ evaluated in float64 and rounded once to float32 are the
  * correctly rounded float32 results, and comparisons, negation, rounding and casts are exact. log2
- * and pow, which the contract compares within a transcendental tolerance, are Math.log2 and
- * Math.pow rounded to float32, exactly as the reference backend computes them.
+ * and pow, which the contract compares within a transcendental tolerance, are Math.log2 and C's
+ * pow (core's powHost) rounded to float32, exactly as the reference backend computes them.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from '../tfjs-backend.js';

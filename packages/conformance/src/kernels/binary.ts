@@ -69,6 +69,8 @@ const SPECIAL_PAIRS: Array<[number, number]> = [
 const POW_PAIRS: Array<[number, number]> = [
   [-2, 3], [-2, 2], [2, -1], [0, 0], [0, 2], [0, -1], [-8, 1 / 3], [4, 0.5], [NaN, 0], [Infinity, -1],
   [-Infinity, 3], [3, 0], [-0.5, -2], [1.5, 2],
+  // Where C's pow (torch) and JavaScript's Math.pow differ.
+  [1, NaN], [1, Infinity], [1, -Infinity], [-1, Infinity], [-1, -Infinity],
 ].map(([a, b]) => [Math.fround(a as number), Math.fround(b as number)]);
 
 export function registerBinaryKernelTests(suite: Suite): void {
@@ -115,9 +117,12 @@ export function registerBinaryKernelTests(suite: Suite): void {
 
     suite.test(`${name}/special-values`, async (context) => {
       const pairs = name === 'Pow' ? POW_PAIRS : SPECIAL_PAIRS;
-      const a = f32([pairs.length], pairs.map((p) => p[0]));
-      const b = f32([pairs.length], pairs.map((p) => p[1]));
-      await check(name, a, b, context, `${name} of NaN, ±Inf and ±0`, name !== 'Pow');
+      // Once as they are, once repeated past 64 elements: backends may take other paths for tiny tensors.
+      for (const tiled of [pairs, Array.from({ length: 6 }, () => pairs).flat()]) {
+        const a = f32([tiled.length], tiled.map((p) => p[0]));
+        const b = f32([tiled.length], tiled.map((p) => p[1]));
+        await check(name, a, b, context, `${name} of NaN, ±Inf and ±0 (${tiled.length} elements)`, name !== 'Pow');
+      }
     });
   }
 

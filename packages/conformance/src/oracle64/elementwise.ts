@@ -73,7 +73,8 @@ export const BINARY_FUNCTIONS = {
   Sub: (a: number, b: number) => a - b,
   Mul: (a: number, b: number) => a * b,
   Div: (a: number, b: number) => a / b,
-  Pow: Math.pow,
+  // C's pow, as torch: pow(1, y) = 1 for every y and pow(−1, ±∞) = 1, where Math.pow gives NaN.
+  Pow: (a: number, b: number) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b)),
   Maximum: maximum,
   Minimum: minimum,
   Equal: (a: number, b: number) => bool(a === b),
